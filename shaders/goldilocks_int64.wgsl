@@ -1,0 +1,64 @@
+// Goldilocks p = 2^64 - 2^32 + 1 on the `shader-int64` path: Gl = u64, canonical.
+// Same function names and memory layout (8 bytes, little-endian) as
+// goldilocks.wgsl; only selected when the device has the feature.
+
+alias Gl = u64;
+
+const GL_P: u64 = 0xFFFFFFFF00000001lu;
+const GL_EPS64: u64 = 0xFFFFFFFFlu;
+
+fn gl_zero() -> Gl { return 0lu; }
+fn gl_one() -> Gl { return 1lu; }
+fn gl_from_u32(x: u32) -> Gl { return u64(x); }
+fn gl_from_parts(lo: u32, hi: u32) -> Gl { return (u64(hi) << 32u) | u64(lo); }
+fn gl_lo32(a: Gl) -> u32 { return u32(a & 0xFFFFFFFFlu); }
+fn gl_hi32(a: Gl) -> u32 { return u32(a >> 32u); }
+fn gl_eq(a: Gl, b: Gl) -> bool { return a == b; }
+fn gl_is_zero(a: Gl) -> bool { return a == 0lu; }
+
+fn gl_canon64(a: u64) -> Gl { return select(a, a - GL_P, a >= GL_P); }
+
+fn gl_add(a: Gl, b: Gl) -> Gl {
+    let s = a + b;
+    if (s < a) {
+        return s + GL_EPS64; // carry: + 2^64 = EPS; a + b - p < p
+    }
+    return gl_canon64(s);
+}
+
+fn gl_sub(a: Gl, b: Gl) -> Gl {
+    let d = a - b;
+    return select(d, d - GL_EPS64, a < b);
+}
+
+fn gl_neg(a: Gl) -> Gl { return gl_sub(0lu, a); }
+fn gl_double(a: Gl) -> Gl { return gl_add(a, a); }
+
+fn gl_mul(a: Gl, b: Gl) -> Gl {
+    let a0 = a & 0xFFFFFFFFlu;
+    let a1 = a >> 32u;
+    let b0 = b & 0xFFFFFFFFlu;
+    let b1 = b >> 32u;
+    let ll = a0 * b0;
+    let lh = a0 * b1;
+    let hl = a1 * b0;
+    let hh = a1 * b1;
+    let mid = (ll >> 32u) + (lh & 0xFFFFFFFFlu) + (hl & 0xFFFFFFFFlu);
+    let lo = (ll & 0xFFFFFFFFlu) | (mid << 32u);
+    let hi = hh + (lh >> 32u) + (hl >> 32u) + (mid >> 32u);
+    // reduce hi 2^64 + lo
+    let hi_hi = hi >> 32u;
+    let hi_lo = hi & 0xFFFFFFFFlu;
+    var t0 = lo - hi_hi;
+    if (lo < hi_hi) {
+        t0 = t0 - GL_EPS64;
+    }
+    let t1 = hi_lo * GL_EPS64;
+    let s = t0 + t1;
+    if (s < t0) {
+        return gl_canon64(s + GL_EPS64);
+    }
+    return gl_canon64(s);
+}
+
+fn gl_sqr(a: Gl) -> Gl { return gl_mul(a, a); }

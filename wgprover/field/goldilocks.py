@@ -1,0 +1,150 @@
+"""Goldilocks field p = 2^64 - 2^32 + 1, vectorised over ``np.uint64`` arrays.
+
+All functions take and return canonical elements (< p).  The 64x64 -> 128 bit
+product is built from 32-bit halves (NumPy has no mul-high), and the 128-bit
+value is reduced with 2^64 = 2^32 - 1 and 2^96 = -1 (mod p), exactly as the
+portable WGSL module does (shaders/field_goldilocks.wgsl).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NAME = "goldilocks"
+P = 0xFFFF_FFFF_0000_0001
+DTYPE = np.uint64
+BYTES = 8
+GENERATOR = 7
+TWO_ADICITY = 32
+EPSILON = np.uint64(0xFFFF_FFFF)  # 2^64 mod p = 2^32 - 1
+
+_P = np.uint64(P)
+_MASK32 = np.uint64(0xFFFF_FFFF)
+_S32 = np.uint64(32)
+
+
+def asarray(x) -> np.ndarray:
+    """Convert to a uint64 array without checking canonicity (use ``check``)."""
+    return np.asarray(x, dtype=np.uint64)
+
+
+def check(x: np.ndarray, what: str = "value") -> np.ndarray:
+    """Return ``x`` as uint64, raising ValueError if any element is >= p."""
+    a = np.asarray(x)
+    if a.dtype != np.uint64:
+        if a.size and (np.any(a < 0) if a.dtype.kind == "i" else False):
+            raise ValueError(f"{what}: negative value is not a Goldilocks element")
+        a = a.astype(np.uint64)
+    bad = np.flatnonzero(a.reshape(-1) >= _P)
+    if bad.size:
+        raise ValueError(
+            f"{what}: non-canonical Goldilocks element {int(a.reshape(-1)[bad[0]])} "
+            f"at flat index {int(bad[0])} (must be < p = {P})"
+        )
+    return a
+
+
+def add(a, b):
+    a = asarray(a)
+    b = asarray(b)
+    s = a + b  # wraps mod 2^64
+    over = s < a  # carry out of 64 bits: add 2^64 mod p = EPSILON
+    s = np.where(over, s + EPSILON, s)
+    return np.where(s >= _P, s - _P, s)
+
+
+def sub(a, b):
+    a = asarray(a)
+    b = asarray(b)
+    d = a - b
+    return np.where(a < b, d + _P, d)
+
+
+def neg(a):
+    a = asarray(a)
+    return np.where(a == 0, a, _P - a)
+
+
+def _mul_wide(a, b):
+    """Full 128-bit product as (hi, lo) uint64 arrays."""
+    a0 = a & _MASK32
+    a1 = a >> _S32
+    b0 = b & _MASK32
+    b1 = b >> _S32
+    ll = a0 * b0
+    lh = a0 * b1
+    hl = a1 * b0
+    hh = a1 * b1
+    mid = (ll >> _S32) + (lh & _MASK32) + (hl & _MASK32)
+    lo = (ll & _MASK32) | ((mid & _MASK32) << _S32)
+    hi = hh + (lh >> _S32) + (hl >> _S32) + (mid >> _S32)
+    return hi, lo
+
+
+def reduce128(hi, lo):
+    """Reduce hi*2^64 + lo modulo p (hi, lo uint64 arrays)."""
+    hi_hi = hi >> _S32
+    hi_lo = hi & _MASK32
+    t0 = lo - hi_hi  # lo - hi_hi * 2^96 (2^96 = -1)
+    t0 = np.where(lo < hi_hi, t0 - EPSILON, t0)  # borrow: subtract 2^64 mod p
+    t1 = hi_lo * EPSILON  # hi_lo * 2^64 = hi_lo * (2^32 - 1), fits 64 bits
+    s = t0 + t1
+    s = np.where(s < t0, s + EPSILON, s)
+    return np.where(s >= _P, s - _P, s)
+
+
+def mul(a, b):
+    hi, lo = _mul_wide(asarray(a), asarray(b))
+    return reduce128(hi, lo)
+
+
+def sqr(a):
+    return mul(a, a)
+
+
+def pow(a, e: int):
+    """a^e for a Python integer exponent e >= 0 (same exponent for all elements)."""
+    a = asarray(a)
+    result = np.ones_like(a)
+    base = a.copy()
+    e = int(e)
+    while e > 0:
+        if e & 1:
+            result = mul(result, base)
+        base = sqr(base)
+        e >>= 1
+    return result
+
+
+def inv(a):
+    """Multiplicative inverse by Fermat; inv(0) is defined as 0."""
+    return pow(a, P - 2)
+
+
+def batch_inv(a):
+    """Element-wise inverse (zeros map to zero).
+
+    Inverses are unique, so this vectorised Fermat inversion is the reference
+    for the GPU's Montgomery-trick batch inversion.
+    """
+    return inv(a)
+
+
+def root_of_unity(log_n: int) -> int:
+    """Primitive 2^log_n-th root of unity: 7^((p-1)/2^log_n)."""
+    if not 0 <= log_n <= TWO_ADICITY:
+        raise ValueError(f"Goldilocks has no 2^{log_n}-th root of unity")
+    return int(pow(np.array([GENERATOR], dtype=np.uint64), (P - 1) >> log_n)[0])
+
+
+def random(rng: np.random.Generator, shape) -> np.ndarray:
+    """Uniform canonical elements."""
+    x = rng.integers(0, P, size=shape, dtype=np.uint64, endpoint=False)
+    return x
+
+
+def edge_values() -> np.ndarray:
+    """Values that exercise carries and reductions."""
+    vals = [0, 1, 2, P - 1, P - 2, 2**32 - 1, 2**32, 2**32 + 1, 2**63, 2**63 - 1,
+            P - 2**32, P - 2**32 - 1, 2**64 - 2**33, 0xFFFF_FFFE_FFFF_FFFF & (P - 1)]
+    return np.array(sorted(set(v % P for v in vals)), dtype=np.uint64)

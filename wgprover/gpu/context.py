@@ -1,0 +1,311 @@
+"""Adapter choice, device creation, limit profiles and feature detection.
+
+One :class:`GpuContext` per (adapter, backend, profile, int64) choice, cached for
+the process.  Everything else in ``wgprover.gpu`` hangs off the context.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import GpuUnavailable
+
+# Browser defaults (WebGPU spec "default limits"); the test suite runs under them
+# so that the shaders stay portable (DESIGN.md §7).
+WEBGPU_DEFAULT_LIMITS = {
+    "max-storage-buffer-binding-size": 128 << 20,
+    "max-buffer-size": 256 << 20,
+    "max-storage-buffers-per-shader-stage": 8,
+    "max-uniform-buffers-per-shader-stage": 12,
+    "max-uniform-buffer-binding-size": 64 << 10,
+    "max-compute-workgroup-storage-size": 16 << 10,
+    "max-compute-invocations-per-workgroup": 256,
+    "max-compute-workgroup-size-x": 256,
+    "max-compute-workgroup-size-y": 256,
+    "max-compute-workgroup-size-z": 64,
+    "max-compute-workgroups-per-dimension": 65535,
+    "max-bind-groups": 4,
+}
+
+# Limits we raise to the adapter's maximum under the "max" profile.
+_MAX_PROFILE_KEYS = [
+    "max-storage-buffer-binding-size",
+    "max-buffer-size",
+    "max-storage-buffers-per-shader-stage",
+    "max-compute-workgroup-storage-size",
+    "max-compute-invocations-per-workgroup",
+    "max-compute-workgroup-size-x",
+    "max-compute-workgroup-size-y",
+    "max-compute-workgroup-size-z",
+    "max-compute-workgroups-per-dimension",
+    "max-uniform-buffer-binding-size",
+]
+
+PROFILES = ("max", "webgpu-default")
+BACKENDS = ("vulkan", "metal", "dx12", "gl")
+
+NO_ADAPTER_HINT = (
+    "no WebGPU adapter found; on a machine without a GPU install the software "
+    "Vulkan driver: apt-get install mesa-vulkan-drivers"
+)
+
+
+@dataclass
+class AdapterDescription:
+    summary: str
+    backend: str
+    adapter_type: str
+    vendor: str
+    device: str
+
+
+def _describe(adapter) -> AdapterDescription:
+    info = adapter.info
+    return AdapterDescription(
+        summary=adapter.summary,
+        backend=str(info.get("backend_type", "")),
+        adapter_type=str(info.get("adapter_type", "")),
+        vendor=str(info.get("vendor", "")),
+        device=str(info.get("device", "")),
+    )
+
+
+def _silence_loader_noise() -> None:
+    # The Vulkan loader prints "XDG_RUNTIME_DIR is invalid" without it; harmless.
+    if "XDG_RUNTIME_DIR" not in os.environ:
+        path = "/tmp/wgprover-runtime"
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        os.environ["XDG_RUNTIME_DIR"] = path
+
+
+def enumerate_adapters() -> list:
+    """All adapters wgpu can see, on every backend."""
+    _silence_loader_noise()
+    try:
+        import wgpu
+    except ImportError as e:  # pragma: no cover - dependency is declared
+        raise GpuUnavailable(f"wgpu-py is not installed ({e})") from None
+    try:
+        return list(wgpu.gpu.enumerate_adapters_sync())
+    except Exception as e:  # noqa: BLE001 - any driver failure means "no adapter"
+        raise GpuUnavailable(f"{NO_ADAPTER_HINT} ({e})") from None
+
+
+def _rank(adapter) -> tuple:
+    d = _describe(adapter)
+    kind = {"DiscreteGPU": 0, "IntegratedGPU": 1, "VirtualGPU": 2, "CPU": 3}.get(d.adapter_type, 4)
+    backend = {"Vulkan": 0, "Metal": 0, "D3D12": 1, "OpenGL": 3}.get(d.backend, 2)
+    return (kind, backend)
+
+
+def _backend_matches(d: AdapterDescription, backend: str) -> bool:
+    names = {"vulkan": "vulkan", "metal": "metal", "dx12": "d3d12", "gl": "opengl"}
+    return d.backend.lower() == names[backend]
+
+
+def choose_adapter(adapter: str | None = None, backend: str | None = None):
+    """Best adapter (discrete > integrated > CPU; Vulkan/Metal before GL), filtered
+    by a case-insensitive name substring and/or backend name."""
+    adapters = enumerate_adapters()
+    if backend:
+        backend = backend.lower()
+        if backend not in BACKENDS:
+            raise GpuUnavailable(f"unknown backend {backend!r} (expected one of: {', '.join(BACKENDS)})")
+        adapters = [a for a in adapters if _backend_matches(_describe(a), backend)]
+    if adapter:
+        adapters = [a for a in adapters if adapter.lower() in a.summary.lower()]
+    if not adapters:
+        what = " matching" + (f" adapter {adapter!r}" if adapter else "") + (f" backend {backend!r}" if backend else "")
+        if adapter or backend:
+            raise GpuUnavailable(f"no WebGPU adapter{what}; run `wgprove info` to list adapters")
+        raise GpuUnavailable(NO_ADAPTER_HINT)
+    return sorted(adapters, key=_rank)[0]
+
+
+@dataclass
+class GpuContext:
+    """A device plus everything cached on it (pipelines, shared tables, counters)."""
+
+    adapter: Any
+    device: Any
+    profile: str
+    int64: bool
+    features: frozenset
+    limits: dict
+    description: AdapterDescription
+    syncs: int = 0
+    pipelines: dict = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)  # (group, binding) -> buffer
+    cache: dict = field(default_factory=dict)  # per-module device-resident tables
+
+    # -- identity ---------------------------------------------------------------
+    @property
+    def adapter_summary(self) -> str:
+        return self.description.summary
+
+    @property
+    def field_path(self) -> str:
+        return "int64" if self.int64 else "portable"
+
+    @property
+    def has_timestamps(self) -> bool:
+        return "timestamp-query" in self.features
+
+    # -- buffers ------------------------------------------------------------------
+    def buffer(self, nbytes: int, label: str = "", usage: int | None = None):
+        """A storage buffer (also copy source/destination), rounded up to 4 bytes."""
+        import wgpu
+
+        size = max(16, (int(nbytes) + 15) // 16 * 16)
+        if size > self.limits["max-buffer-size"]:
+            raise MemoryError(
+                f"buffer {label!r} needs {size} bytes, over this device's max-buffer-size "
+                f"{self.limits['max-buffer-size']} ({self.profile} profile)"
+            )
+        if usage is None:
+            usage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC | wgpu.BufferUsage.COPY_DST
+        return self.device.create_buffer(size=size, usage=usage, label=label)
+
+    def upload(self, data: np.ndarray | bytes, label: str = "", min_bytes: int = 0):
+        """A new storage buffer holding ``data`` (queued write; no host sync)."""
+        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
+        buf = self.buffer(max(len(raw), min_bytes), label=label)
+        self.write(buf, raw)
+        return buf
+
+    def write(self, buf, data: np.ndarray | bytes, offset: int = 0) -> None:
+        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
+        if len(raw) % 4:
+            raw += b"\0" * (4 - len(raw) % 4)
+        if raw:
+            self.device.queue.write_buffer(buf, offset, raw)
+
+    def read(self, buf, dtype=np.uint8, count: int | None = None, offset: int = 0) -> np.ndarray:
+        """Read a buffer back to the host; this is a host<->device sync and is counted."""
+        itemsize = np.dtype(dtype).itemsize
+        size = (buf.size - offset) if count is None else count * itemsize
+        size = (size + 3) // 4 * 4
+        self.syncs += 1
+        raw = self.device.queue.read_buffer(buf, offset, size)
+        arr = np.frombuffer(bytes(raw), dtype=np.uint8)
+        n = (len(arr) // itemsize) if count is None else count
+        return arr[: n * itemsize].view(dtype).copy()
+
+    def register_shared(self, group: int, binding: int, buffer) -> None:
+        """A constant table bound automatically at (group, binding) for every kernel
+        that declares it (group 0 is reserved for per-dispatch bindings)."""
+        if group == 0:
+            raise ValueError("group 0 is for per-dispatch bindings")
+        self.shared[(group, binding)] = buffer
+
+    # -- kernels ------------------------------------------------------------------
+    def kernel(self, field, files, entry: str, constants: dict | None = None):
+        from .kernel import build_kernel
+
+        return build_kernel(self, field, list(files), entry, constants or {})
+
+    def recorder(self, label: str = "wgprover"):
+        from .recorder import Recorder
+
+        return Recorder(self, label=label)
+
+    def max_workgroup_storage(self) -> int:
+        return int(self.limits["max-compute-workgroup-storage-size"])
+
+    def max_binding(self) -> int:
+        return int(self.limits["max-storage-buffer-binding-size"])
+
+
+_CONTEXTS: dict = {}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    v = os.environ.get(name)
+    return v if v not in (None, "") else default
+
+
+def get_context(
+    adapter: str | None = None,
+    backend: str | None = None,
+    profile: str | None = None,
+    int64: bool | None = None,
+) -> GpuContext:
+    """The cached context for this choice; arguments default to the environment
+    variables WGPROVER_ADAPTER, WGPROVER_BACKEND, WGPROVER_PROFILE (max|webgpu-default)
+    and WGPROVER_INT64 (auto|0|1)."""
+    adapter = adapter if adapter is not None else _env("WGPROVER_ADAPTER")
+    backend = backend if backend is not None else _env("WGPROVER_BACKEND")
+    profile = profile or _env("WGPROVER_PROFILE", "max")
+    if profile not in PROFILES:
+        raise GpuUnavailable(f"unknown limits profile {profile!r} (expected one of: {', '.join(PROFILES)})")
+    if int64 is None:
+        env = _env("WGPROVER_INT64", "auto").lower()
+        if env not in ("auto", "0", "1"):
+            raise GpuUnavailable(f"WGPROVER_INT64 must be auto, 0 or 1, not {env!r}")
+        int64 = None if env == "auto" else env == "1"
+    key = (adapter, backend, profile, int64)
+    if key in _CONTEXTS:
+        return _CONTEXTS[key]
+
+    chosen = choose_adapter(adapter, backend)
+    desc = _describe(chosen)
+    adapter_features = set(chosen.features)
+    alimits = dict(chosen.limits)
+
+    has_int64 = "shader-int64" in adapter_features
+    if int64 and not has_int64:
+        raise GpuUnavailable(f"adapter {desc.summary!r} lacks the shader-int64 feature")
+    # "auto" keeps the portable path (the baseline CI tests); int64 is opt-in and
+    # never available under the browser profile.
+    use_int64 = bool(int64) and profile == "max"
+
+    features = []
+    if use_int64:
+        features.append("shader-int64")
+    if "timestamp-query" in adapter_features:
+        features.append("timestamp-query")
+
+    if profile == "max":
+        limits = {k: alimits[k] for k in _MAX_PROFILE_KEYS if k in alimits}
+    else:
+        limits = {k: min(v, alimits.get(k, v)) for k, v in WEBGPU_DEFAULT_LIMITS.items()}
+    try:
+        device = chosen.request_device_sync(required_features=features, required_limits=limits)
+    except Exception as e:  # noqa: BLE001
+        raise GpuUnavailable(f"could not open a device on {desc.summary!r}: {e}") from None
+
+    full_limits = dict(device.limits)
+    ctx = GpuContext(
+        adapter=chosen,
+        device=device,
+        profile=profile,
+        int64=use_int64,
+        features=frozenset(device.features),
+        limits=full_limits,
+        description=desc,
+    )
+    _CONTEXTS[key] = ctx
+    return ctx
+
+
+def adapter_report() -> list[dict]:
+    """A JSON-friendly description of every adapter (for ``wgprove info``)."""
+    out = []
+    for a in enumerate_adapters():
+        d = _describe(a)
+        lim = a.limits
+        out.append(
+            {
+                "summary": d.summary,
+                "backend": d.backend,
+                "type": d.adapter_type,
+                "features": sorted(f for f in a.features if re.match(r"shader-|timestamp|subgroup", f)),
+                "limits": {k: lim[k] for k in _MAX_PROFILE_KEYS if k in lim},
+            }
+        )
+    return out

@@ -1,0 +1,184 @@
+"""The recorder: many dispatches in few compute passes, one submit (DESIGN.md §7).
+
+Per-dispatch uniforms are packed into one arena buffer per recording and
+written with ``queue.write_buffer`` just before the single ``queue.submit``,
+which WebGPU orders before the submitted commands.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .errors import ShaderError
+
+_UNIFORM_ALIGN = 256
+_ARENA_CHUNK = 64 << 10
+
+
+class Recorder:
+    """Records dispatches and copies into one command encoder."""
+
+    def __init__(self, ctx, label: str = "wgprover") -> None:
+        self.ctx = ctx
+        self.device = ctx.device
+        self.encoder = self.device.create_command_encoder(label=label)
+        self._pass = None
+        self._arena: list[tuple[object, bytearray]] = []
+        self._arena_used = _ARENA_CHUNK  # forces a first chunk
+        self.dispatches = 0
+        self.passes = 0
+        self._ts_query = None
+        self._ts_names: list[str] = []
+        self._ts_pending: str | None = None
+        self.submitted = False
+
+    # -- uniforms -----------------------------------------------------------------
+    def _uniform(self, data) -> tuple:
+        import wgpu
+
+        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
+        size = max(16, (len(raw) + 15) // 16 * 16)
+        if size > _ARENA_CHUNK:
+            raise ShaderError(f"uniform block of {size} bytes is too large")
+        if self._arena_used + size > _ARENA_CHUNK:
+            buf = self.device.create_buffer(
+                size=_ARENA_CHUNK, usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST, label="uniform-arena"
+            )
+            self._arena.append((buf, bytearray(_ARENA_CHUNK)))
+            self._arena_used = 0
+        buf, mirror = self._arena[-1]
+        off = self._arena_used
+        mirror[off : off + len(raw)] = raw
+        self._arena_used = (off + size + _UNIFORM_ALIGN - 1) // _UNIFORM_ALIGN * _UNIFORM_ALIGN
+        return buf, off, size
+
+    # -- passes -------------------------------------------------------------------
+    def _compute_pass(self):
+        if self._pass is None:
+            kw = {}
+            if self._ts_pending is not None:
+                kw["timestamp_writes"] = self._timestamp_writes(self._ts_pending)
+                self._ts_pending = None
+            self._pass = self.encoder.begin_compute_pass(**kw)
+            self.passes += 1
+        return self._pass
+
+    def _end_pass(self) -> None:
+        if self._pass is not None:
+            self._pass.end()
+            self._pass = None
+
+    def _timestamp_writes(self, name: str) -> dict:
+        import wgpu
+
+        if self._ts_query is None:
+            self._ts_query = self.device.create_query_set(type=wgpu.QueryType.timestamp, count=512)
+        i = len(self._ts_names)
+        if 2 * i + 2 > 512:
+            raise ShaderError("too many timestamped phases in one recording")
+        self._ts_names.append(name)
+        return {"query_set": self._ts_query, "beginning_of_pass_write_index": 2 * i, "end_of_pass_write_index": 2 * i + 1}
+
+    def phase(self, name: str) -> None:
+        """Start a new compute pass for the next dispatches, timed with timestamps
+        when the device has them (a no-op marker otherwise)."""
+        self._end_pass()
+        if self.ctx.has_timestamps:
+            self._ts_pending = name
+
+    # -- commands -----------------------------------------------------------------
+    def dispatch(self, kernel, bindings: list, groups) -> None:
+        """Bind ``bindings`` to @group(0) @binding(0..) in order and dispatch.
+
+        An entry is a buffer, ``(buffer, offset, size)``, or a NumPy array/bytes that
+        becomes a uniform.  ``groups`` is a workgroup count (folded into 2D past the
+        per-dimension limit; kernels use ``flat_id``) or an (x, y, z) tuple.
+        """
+        declared = kernel.bindings.get(0, {})
+        if len(bindings) != len(declared):
+            raise ShaderError(
+                f"kernel {kernel.name} declares {len(declared)} group-0 bindings, got {len(bindings)}"
+            )
+        bind_groups = []
+        entries = []
+        for i, item in enumerate(bindings):
+            kind = declared.get(i)
+            if kind is None:
+                raise ShaderError(f"kernel {kernel.name} has no @group(0) @binding({i})")
+            if isinstance(item, (np.ndarray, bytes, bytearray)):
+                if kind != "uniform":
+                    raise ShaderError(f"kernel {kernel.name} binding {i} is storage, got host data")
+                buf, off, size = self._uniform(item)
+                entries.append({"binding": i, "resource": {"buffer": buf, "offset": off, "size": size}})
+            elif isinstance(item, tuple):
+                buf, off, size = item
+                entries.append({"binding": i, "resource": {"buffer": buf, "offset": int(off), "size": int(size)}})
+            else:
+                entries.append({"binding": i, "resource": {"buffer": item, "offset": 0, "size": item.size}})
+        bind_groups.append(self.device.create_bind_group(layout=kernel.layouts[0], entries=entries))
+        for g in sorted(kernel.layouts):
+            if g == 0:
+                continue
+            shared_entries = []
+            for b in sorted(kernel.bindings.get(g, {})):
+                buf = self.ctx.shared.get((g, b))
+                if buf is None:
+                    raise ShaderError(f"kernel {kernel.name} needs shared table @group({g}) @binding({b})")
+                shared_entries.append({"binding": b, "resource": {"buffer": buf, "offset": 0, "size": buf.size}})
+            bind_groups.append(self.device.create_bind_group(layout=kernel.layouts[g], entries=shared_entries))
+
+        x, y, z = self.grid(groups)
+        if x == 0 or y == 0 or z == 0:
+            return
+        p = self._compute_pass()
+        p.set_pipeline(kernel.pipeline)
+        for g, bg in enumerate(bind_groups):
+            p.set_bind_group(g, bg)
+        p.dispatch_workgroups(x, y, z)
+        self.dispatches += 1
+
+    def grid(self, groups) -> tuple[int, int, int]:
+        if isinstance(groups, tuple):
+            g = tuple(int(v) for v in groups) + (1,) * (3 - len(groups))
+            return g  # type: ignore[return-value]
+        n = int(groups)
+        lim = int(self.ctx.limits["max-compute-workgroups-per-dimension"])
+        if n <= lim:
+            return (n, 1, 1)
+        y = math.ceil(n / lim)
+        x = math.ceil(n / y)
+        return (x, y, 1)
+
+    def copy(self, src, src_offset: int, dst, dst_offset: int, size: int) -> None:
+        self._end_pass()
+        if size:
+            self.encoder.copy_buffer_to_buffer(src, int(src_offset), dst, int(dst_offset), int(size))
+
+    def clear(self, buf, offset: int = 0, size: int | None = None) -> None:
+        self._end_pass()
+        self.encoder.clear_buffer(buf, offset, size)
+
+    def resolve_timestamps(self, dst, dst_offset: int) -> list[str]:
+        """Resolve the phase timestamps (u64 ns pairs) into ``dst`` at ``dst_offset``;
+        returns the phase names in order (empty without timestamp support)."""
+        self._end_pass()
+        if self._ts_query is None or not self._ts_names:
+            return []
+        n = 2 * len(self._ts_names)
+        self.encoder.resolve_query_set(self._ts_query, 0, n, dst, dst_offset)
+        return list(self._ts_names)
+
+    def submit(self) -> None:
+        """Write the uniform arena and submit everything recorded (once)."""
+        if self.submitted:
+            raise ShaderError("recorder already submitted")
+        self._end_pass()
+        q = self.device.queue
+        for i, (buf, mirror) in enumerate(self._arena):
+            used = self._arena_used if i == len(self._arena) - 1 else _ARENA_CHUNK
+            if used:
+                q.write_buffer(buf, 0, bytes(mirror[: (used + 3) // 4 * 4]))
+        q.submit([self.encoder.finish()])
+        self.submitted = True

@@ -1,0 +1,393 @@
+"""NumPy reference of hemera: permutation, byte sponge, tree mode, field-native hashing.
+
+Every function is vectorised over a batch (of states, messages, chunks or
+leaves); Python loops only run over rounds and sponge blocks.  The GPU
+kernels in ``shaders/hemera_*.wgsl`` must agree with these bit for bit.
+
+Byte API (hemera spec, returns ``bytes``): :func:`hash`, :func:`keyed_hash`,
+:func:`derive_key`, :func:`hash_leaf`, :func:`hash_node_bytes`,
+:func:`root_hash`, and the batched :func:`hash_many`.
+
+Field-native API used by the prover (PROTOCOL.md, "Hemera field-native
+hashing"): :func:`hash_elements` and :func:`hash_node` on ``uint64`` digests
+of 4 Goldilocks elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from wgprover.field import goldilocks as gl
+
+from . import params as hp
+
+_U64 = np.uint64
+
+
+# ---------------------------------------------------------------------------
+# permutation
+# ---------------------------------------------------------------------------
+
+def _mat4(x: np.ndarray) -> np.ndarray:
+    """M4 applied to the last axis (length 4): rows [2 3 1 1] [1 2 3 1] [1 1 2 3] [3 1 1 2]."""
+    x0, x1, x2, x3 = x[..., 0], x[..., 1], x[..., 2], x[..., 3]
+    t01 = gl.add(x0, x1)
+    t23 = gl.add(x2, x3)
+    t0123 = gl.add(t01, t23)
+    t01123 = gl.add(t0123, x1)
+    t01233 = gl.add(t0123, x3)
+    y0 = gl.add(t01123, t01)  # 2a + 3b + c + d
+    y1 = gl.add(t01123, gl.add(x2, x2))  # a + 2b + 3c + d
+    y2 = gl.add(t01233, t23)  # a + b + 2c + 3d
+    y3 = gl.add(t01233, gl.add(x0, x0))  # 3a + b + c + 2d
+    return np.stack([y0, y1, y2, y3], axis=-1)
+
+
+def external_linear(s: np.ndarray) -> np.ndarray:
+    """M_E = circ(2*M4, M4, M4, M4) on states of shape (..., 16)."""
+    y = _mat4(s.reshape(s.shape[:-1] + (4, 4)))  # (..., chunk, 4)
+    col = gl.add(gl.add(y[..., 0, :], y[..., 1, :]), gl.add(y[..., 2, :], y[..., 3, :]))
+    return gl.add(y, col[..., None, :]).reshape(s.shape)
+
+
+def _lane_sum(s: np.ndarray) -> np.ndarray:
+    """Sum over the last axis (length 16) by pairwise halving."""
+    while s.shape[-1] > 1:
+        h = s.shape[-1] // 2
+        s = gl.add(s[..., :h], s[..., h:])
+    return s[..., 0]
+
+
+def internal_linear(s: np.ndarray) -> np.ndarray:
+    """M_I = 1 + diag(d): s'[i] = d[i]*s[i] + sum(s)."""
+    total = _lane_sum(s)
+    return gl.add(gl.mul(s, hp.MATRIX_DIAG_16), total[..., None])
+
+
+def pow7(x: np.ndarray) -> np.ndarray:
+    x2 = gl.sqr(x)
+    x3 = gl.mul(x2, x)
+    x4 = gl.sqr(x2)
+    return gl.mul(x3, x4)
+
+
+def _sqr_n(x: np.ndarray, n: int) -> np.ndarray:
+    for _ in range(n):
+        x = gl.sqr(x)
+    return x
+
+
+def inverse(x: np.ndarray) -> np.ndarray:
+    """x^(p-2) (so 0 -> 0) by the addition chain the WGSL uses (64 squarings, 9 muls).
+
+    p - 2 = 0xFFFFFFFE_FFFFFFFF = (2^31 - 1) * 2^33 + (2^32 - 1); with
+    t_k = x^(2^k - 1): t2, t3, t6, t12, t24, t30, t31, t32, then t31^(2^33) * t32.
+    """
+    t1 = x
+    t2 = gl.mul(gl.sqr(t1), t1)
+    t3 = gl.mul(gl.sqr(t2), t1)
+    t6 = gl.mul(_sqr_n(t3, 3), t3)
+    t12 = gl.mul(_sqr_n(t6, 6), t6)
+    t24 = gl.mul(_sqr_n(t12, 12), t12)
+    t30 = gl.mul(_sqr_n(t24, 6), t6)
+    t31 = gl.mul(gl.sqr(t30), t1)
+    t32 = gl.mul(gl.sqr(t31), t1)
+    return gl.mul(_sqr_n(t31, 33), t32)
+
+
+def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
+    """The hemera permutation of states (..., 16) with a 144-entry constant table
+    (RC_FULL[128] then RC_PARTIAL[16]); Hemera_0 is rc = 0."""
+    s = np.array(states, dtype=_U64, copy=True)
+    if s.shape[-1:] != (hp.WIDTH,):
+        raise ValueError(f"hemera state must have last dimension 16, got shape {s.shape}")
+    full = np.asarray(rc[: hp.ROUNDS_F * hp.WIDTH], dtype=_U64).reshape(hp.ROUNDS_F, hp.WIDTH)
+    partial = np.asarray(rc[hp.ROUNDS_F * hp.WIDTH:], dtype=_U64)
+    s = external_linear(s)
+    for r in range(hp.ROUNDS_F_HALF):
+        s = external_linear(pow7(gl.add(s, full[r])))
+    for r in range(hp.ROUNDS_P):
+        s[..., 0] = inverse(gl.add(s[..., 0], partial[r]))
+        s = internal_linear(s)
+    for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F):
+        s = external_linear(pow7(gl.add(s, full[r])))
+    return s
+
+
+def permute(states: np.ndarray) -> np.ndarray:
+    """hemera permutation of a batch of states, shape (..., 16), canonical uint64."""
+    s = gl.check(np.asarray(states), "hemera state")
+    return permute_with_constants(s, hp.round_constants())
+
+
+# ---------------------------------------------------------------------------
+# byte encoding (specs/encoding.md)
+# ---------------------------------------------------------------------------
+
+def bytes_to_elements(buf: np.ndarray) -> np.ndarray:
+    """uint8 array (..., 7*n) -> uint64 (..., n): 7-byte little-endian words."""
+    buf = np.asarray(buf, dtype=np.uint8)
+    n = buf.shape[-1] // hp.INPUT_BYTES_PER_ELEMENT
+    words = np.zeros(buf.shape[:-1] + (n, 8), dtype=np.uint8)
+    words[..., :7] = buf.reshape(buf.shape[:-1] + (n, 7))
+    return words.view("<u8")[..., 0].astype(_U64)
+
+
+def digest_to_bytes(d: np.ndarray) -> bytes:
+    """4 canonical elements -> 32 bytes (8-byte little-endian each)."""
+    return np.asarray(d, dtype="<u8").tobytes()
+
+
+def bytes_to_digest(b: bytes) -> np.ndarray:
+    """32 bytes -> 4 elements (u64 LE, reduced mod p as hemera's Goldilocks::new does)."""
+    if len(b) != hp.OUTPUT_BYTES:
+        raise ValueError(f"hemera digest must be {hp.OUTPUT_BYTES} bytes, got {len(b)}")
+    v = np.frombuffer(bytes(b), dtype="<u8").astype(_U64)
+    return np.where(v >= _U64(hp.P), v - _U64(hp.P), v)
+
+
+def padded_blocks(msg: bytes | np.ndarray) -> np.ndarray:
+    """Message -> its sponge blocks (nblocks, 8): msg || 0x01 || 0x00* to a multiple of 56.
+
+    A message of L bytes has L // 56 + 1 blocks (the last one always carries
+    the 0x01 marker, so a 56-byte message gets a second, marker-only block).
+    """
+    m = np.frombuffer(bytes(msg), dtype=np.uint8) if not isinstance(msg, np.ndarray) else msg
+    nb = m.size // hp.RATE_BYTES + 1
+    buf = np.zeros(nb * hp.RATE_BYTES, dtype=np.uint8)
+    buf[: m.size] = m
+    buf[m.size] = 0x01
+    return bytes_to_elements(buf.reshape(nb, hp.RATE_BYTES))
+
+
+# ---------------------------------------------------------------------------
+# byte sponge (specs/sponge.md), batched over messages
+# ---------------------------------------------------------------------------
+
+def _init_states(batch: int, domain: int) -> np.ndarray:
+    s = np.zeros((batch, hp.WIDTH), dtype=_U64)
+    s[:, hp.LANE_DOMAIN] = domain
+    return s
+
+
+def sponge_blocks(states: np.ndarray, blocks: np.ndarray, nblocks: np.ndarray,
+                  lengths: np.ndarray) -> np.ndarray:
+    """Absorb padded blocks into a batch of states; returns the finalized states.
+
+    states (B, 16); blocks (B, maxnb, 8); nblocks (B,) >= 1 real blocks per
+    state; lengths (B,) absorbed byte counts.  Block j is added (mod p) to
+    lanes 0..7; before the last block's permutation lane 10 := length.
+    """
+    s = np.array(states, dtype=_U64, copy=True)
+    nblocks = np.asarray(nblocks)
+    lengths = np.asarray(lengths, dtype=_U64)
+    for j in range(int(nblocks.max(initial=0))):
+        act = np.flatnonzero(nblocks > j)
+        last = nblocks[act] == j + 1
+        sub = s[act]
+        sub[:, : hp.RATE] = gl.add(sub[:, : hp.RATE], blocks[act, j])
+        sub[last, hp.LANE_LENGTH] = lengths[act][last]
+        s[act] = permute(sub)
+    return s
+
+
+def _stack_blocks(msgs: Sequence[bytes | np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pad a list of messages into (B, maxnb, 8) blocks, block counts and lengths."""
+    per = [padded_blocks(m) for m in msgs]
+    nb = np.array([b.shape[0] for b in per], dtype=np.int64)
+    blocks = np.zeros((len(per), int(nb.max(initial=1)), hp.RATE), dtype=_U64)
+    for i, b in enumerate(per):  # one copy per message (no per-element work)
+        blocks[i, : b.shape[0]] = b
+    lengths = np.array([len(m) for m in msgs], dtype=_U64)
+    return blocks, nb, lengths
+
+
+def sponge_many(msgs: Sequence[bytes | np.ndarray], domain: int = hp.DOMAIN_HASH,
+                init: np.ndarray | None = None) -> np.ndarray:
+    """Finalized sponge states (B, 16) of a batch of messages."""
+    blocks, nb, lengths = _stack_blocks(msgs)
+    states = _init_states(len(msgs), domain) if init is None else init
+    return sponge_blocks(states, blocks, nb, lengths)
+
+
+def hash_many(msgs: Sequence[bytes], domain: int = hp.DOMAIN_HASH) -> np.ndarray:
+    """Plain sponge digests (B, 4) of a batch of byte messages."""
+    if len(msgs) == 0:
+        return np.zeros((0, hp.OUTPUT_ELEMENTS), dtype=_U64)
+    return sponge_many(msgs, domain)[:, : hp.OUTPUT_ELEMENTS]
+
+
+def hash(data: bytes) -> bytes:  # noqa: A001 - the spec's name
+    """hemera sponge hash (domain 0x00): 32 bytes."""
+    return digest_to_bytes(hash_many([data])[0])
+
+
+def hash_xof(data: bytes, nbytes: int) -> bytes:
+    """Extendable output: squeeze 4 lanes (32 bytes) per permutation."""
+    s = sponge_many([data])
+    out = []
+    while len(out) * hp.OUTPUT_BYTES < nbytes:
+        out.append(digest_to_bytes(s[0, : hp.OUTPUT_ELEMENTS]))
+        s = permute(s)
+    return b"".join(out)[:nbytes]
+
+
+def keyed_hash(key: bytes, data: bytes) -> bytes:
+    """Keyed hash (domain 0x01): the 32-byte key is absorbed as the first input bytes."""
+    if len(key) != hp.OUTPUT_BYTES:
+        raise ValueError(f"hemera key must be {hp.OUTPUT_BYTES} bytes, got {len(key)}")
+    return digest_to_bytes(hash_many([bytes(key) + bytes(data)], hp.DOMAIN_KEYED)[0])
+
+
+def derive_key(context: str | bytes, material: bytes) -> bytes:
+    """Key derivation: context phase (domain 0x02) then material phase (domain 0x03).
+
+    The material sponge starts from permute([ctx_digest, 0,0,0,0, 0,0,0,3, 0,0,0,0]).
+    """
+    ctx = context.encode() if isinstance(context, str) else bytes(context)
+    ctx_digest = hash_many([ctx], hp.DOMAIN_DERIVE_KEY_CONTEXT)
+    s = _init_states(1, hp.DOMAIN_DERIVE_KEY_MATERIAL)
+    s[:, : hp.OUTPUT_ELEMENTS] = ctx_digest
+    s = permute(s)
+    return digest_to_bytes(sponge_many([material], init=s)[0, : hp.OUTPUT_ELEMENTS])
+
+
+# ---------------------------------------------------------------------------
+# tree mode (specs/tree.md)
+# ---------------------------------------------------------------------------
+
+def bind_leaves(base: np.ndarray, counters: np.ndarray, is_root: bool | np.ndarray) -> np.ndarray:
+    """hash_leaf's structural pass: permute([base(4), 0*4, counter, CHUNK|ROOT?, 0*6])[:4]."""
+    b = base.shape[0]
+    s = np.zeros((b, hp.WIDTH), dtype=_U64)
+    s[:, : hp.OUTPUT_ELEMENTS] = base
+    s[:, hp.LANE_COUNTER] = np.asarray(counters, dtype=_U64)
+    s[:, hp.LANE_FLAGS] = hp.FLAG_CHUNK | np.where(np.asarray(is_root), hp.FLAG_ROOT, 0).astype(_U64)
+    return permute(s)[:, : hp.OUTPUT_ELEMENTS]
+
+
+def hash_node_flags(left: np.ndarray, right: np.ndarray, flags: int | np.ndarray) -> np.ndarray:
+    """Node compression with an explicit flags lane: permute([l(4), r(4), 0, flags, 0*6])[:4]."""
+    left = np.asarray(left, dtype=_U64)
+    right = np.asarray(right, dtype=_U64)
+    s = np.zeros(left.shape[:-1] + (hp.WIDTH,), dtype=_U64)
+    s[..., 0:4] = left
+    s[..., 4:8] = right
+    s[..., hp.LANE_FLAGS] = flags
+    return permute(s)[..., : hp.OUTPUT_ELEMENTS]
+
+
+def hash_leaf(data: bytes, counter: int, is_root: bool) -> bytes:
+    base = hash_many([data])
+    return digest_to_bytes(bind_leaves(base, np.array([counter]), is_root)[0])
+
+
+def hash_node_bytes(left: bytes, right: bytes, is_root: bool) -> bytes:
+    flags = hp.FLAG_PARENT | (hp.FLAG_ROOT if is_root else 0)
+    return digest_to_bytes(hash_node_flags(bytes_to_digest(left), bytes_to_digest(right), flags))
+
+
+def chunk_digests(data: bytes | np.ndarray, first_counter: int = 0, is_root: bool = False) -> np.ndarray:
+    """Chaining values (N, 4) of all 4096-byte chunks of data, hashed as one batch."""
+    buf = np.frombuffer(bytes(data), dtype=np.uint8) if not isinstance(data, np.ndarray) else data
+    n = max(1, -(-buf.size // hp.CHUNK_SIZE))
+    chunks = [buf[i * hp.CHUNK_SIZE:(i + 1) * hp.CHUNK_SIZE] for i in range(n)]
+    base = hash_many(chunks)
+    return bind_leaves(base, np.arange(first_counter, first_counter + n), is_root)
+
+
+def reduce_tree(level: np.ndarray) -> np.ndarray:
+    """Left-balanced tree root of N >= 2 chaining values, level by level.
+
+    Adjacent pairs are compressed (PARENT); an odd last node is promoted
+    unchanged; the final compression gets PARENT | ROOT.  This equals the
+    spec's recursive split at 2^(ceil(log2 N) - 1).
+    """
+    while level.shape[0] > 1:
+        n = level.shape[0]
+        pairs = n // 2
+        flags = hp.FLAG_PARENT | (hp.FLAG_ROOT if n == 2 else 0)
+        parents = hash_node_flags(level[0:2 * pairs:2], level[1:2 * pairs:2], flags)
+        level = np.concatenate([parents, level[2 * pairs:]]) if n % 2 else parents
+    return level[0]
+
+
+def root_hash(data: bytes) -> bytes:
+    """hemera tree hash (4096-byte chunks, left-balanced binary tree)."""
+    return root_hash_many([data])[0]
+
+
+def root_hash_many(msgs: Sequence[bytes]) -> list[bytes]:
+    """Tree hashes of several messages; the chunks of all messages form one batch."""
+    bufs = [np.frombuffer(bytes(m), dtype=np.uint8) for m in msgs]
+    counts = [max(1, -(-b.size // hp.CHUNK_SIZE)) for b in bufs]
+    chunks = [b[i * hp.CHUNK_SIZE:(i + 1) * hp.CHUNK_SIZE] for b, n in zip(bufs, counts) for i in range(n)]
+    counters = np.concatenate([np.arange(n) for n in counts]) if counts else np.zeros(0, np.int64)
+    is_root = np.concatenate([np.full(n, n == 1) for n in counts]) if counts else np.zeros(0, bool)
+    if not chunks:
+        return []
+    cvs = bind_leaves(hash_many(chunks), counters, is_root)
+    out, start = [], 0
+    for n in counts:
+        level = cvs[start:start + n]
+        out.append(digest_to_bytes(level[0] if n == 1 else reduce_tree(level)))
+        start += n
+    return out
+
+
+# ---------------------------------------------------------------------------
+# field-native hashing (PROTOCOL.md, "Hemera field-native hashing")
+# ---------------------------------------------------------------------------
+
+def hash_elements(elems: np.ndarray) -> np.ndarray:
+    """Leaf digests (B, 4) of B rows of m Goldilocks elements each.
+
+    state := 0; lane 11 := DOMAIN_FIELD_ELEMENTS (0x10).  The m elements are
+    absorbed in blocks of 8 (added mod p into lanes 0..7; the last block is
+    zero-filled); a permutation follows each block, and lane 10 := m is
+    written just before the last one.  m = 0 absorbs one all-zero block.
+    Digest = lanes 0..3.  ceil(max(m, 1) / 8) permutations.
+    """
+    e = gl.check(np.asarray(elems), "hash_elements input")
+    if e.ndim != 2:
+        raise ValueError(f"hash_elements expects a (B, m) array, got shape {e.shape}")
+    b, m = e.shape
+    nb = max(1, -(-m // hp.RATE))
+    blocks = np.zeros((b, nb * hp.RATE), dtype=_U64)
+    blocks[:, :m] = e
+    s = _init_states(b, hp.DOMAIN_FIELD_ELEMENTS)
+    for j in range(nb):
+        s[:, : hp.RATE] = gl.add(s[:, : hp.RATE], blocks[:, j * hp.RATE:(j + 1) * hp.RATE])
+        if j == nb - 1:
+            s[:, hp.LANE_LENGTH] = m
+        s = permute(s)
+    return s[:, : hp.OUTPUT_ELEMENTS]
+
+
+def hash_node(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Merkle node digests (..., 4): hemera hash_node(left, right, is_root=False)."""
+    return hash_node_flags(left, right, hp.FLAG_PARENT)
+
+
+# ---------------------------------------------------------------------------
+# self-bootstrap (specs/bootstrap.md)
+# ---------------------------------------------------------------------------
+
+def bootstrap_constants() -> np.ndarray:
+    """The 144 round constants: Hemera_0 (all constants 0) absorbs the seed as the
+    byte sponge (one padded block, lane 10 = 5), then 8 rate lanes are squeezed
+    per permutation until 144 elements are out (18 squeezes, 17 permutations after
+    the absorbing one)."""
+    zero = np.zeros(hp.NUM_CONSTANTS, dtype=_U64)
+    s = np.zeros(hp.WIDTH, dtype=_U64)
+    s[: hp.RATE] = padded_blocks(hp.GENESIS_SEED)[0]
+    s[hp.LANE_LENGTH] = len(hp.GENESIS_SEED)
+    s = permute_with_constants(s, zero)
+    out = []
+    while len(out) * hp.RATE < hp.NUM_CONSTANTS:
+        if out:
+            s = permute_with_constants(s, zero)
+        out.append(s[: hp.RATE].copy())
+    return np.concatenate(out)[: hp.NUM_CONSTANTS]

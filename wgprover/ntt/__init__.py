@@ -1,0 +1,1 @@
+"""NTT, coset LDE, bit reversal and Möbius/zeta transforms (NumPy reference + GPU)."""
