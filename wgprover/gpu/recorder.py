@@ -160,15 +160,24 @@ class Recorder:
         self._end_pass()
         self.encoder.clear_buffer(buf, offset, size)
 
-    def resolve_timestamps(self, dst, dst_offset: int) -> list[str]:
-        """Resolve the phase timestamps (u64 ns pairs) into ``dst`` at ``dst_offset``;
-        returns the phase names in order (empty without timestamp support)."""
+    def resolve_timestamps(self, dst=None, dst_offset: int = 0):
+        """Resolve the phase timestamps (pairs of u64 nanosecond ticks, begin/end per
+        phase) into a query-resolve buffer, and copy them into ``dst`` at
+        ``dst_offset`` when given.  Returns (phase names, resolve buffer); names are
+        empty when the device has no timestamp queries."""
+        import wgpu
+
         self._end_pass()
         if self._ts_query is None or not self._ts_names:
-            return []
+            return [], None
         n = 2 * len(self._ts_names)
-        self.encoder.resolve_query_set(self._ts_query, 0, n, dst, dst_offset)
-        return list(self._ts_names)
+        buf = self.device.create_buffer(
+            size=8 * n, usage=wgpu.BufferUsage.QUERY_RESOLVE | wgpu.BufferUsage.COPY_SRC, label="timestamps"
+        )
+        self.encoder.resolve_query_set(self._ts_query, 0, n, buf, 0)
+        if dst is not None:
+            self.encoder.copy_buffer_to_buffer(buf, 0, dst, dst_offset, 8 * n)
+        return list(self._ts_names), buf
 
     def submit(self) -> None:
         """Write the uniform arena and submit everything recorded (once)."""

@@ -122,12 +122,19 @@ def rc_partial() -> np.ndarray:
     return round_constants()[ROUNDS_F * WIDTH:]
 
 
-def gpu_round_constants() -> np.ndarray:
-    """The table uploaded to ``HEMERA_RC`` (@group(1) @binding(0)), as uint64.
+GPU_RC_PARTIAL = ROUNDS_F_HALF * WIDTH  # 64
+GPU_RC_TERMINAL = GPU_RC_PARTIAL + ROUNDS_P  # 80
+GPU_DIAG = NUM_CONSTANTS  # 144
+GPU_TABLE_SIZE = NUM_CONSTANTS + WIDTH  # 160
 
-    Layout (144 elements, in round order): initial full rounds 0..3 (64),
-    partial rounds 0..15 (16), terminal full rounds 4..7 (64).
+
+def gpu_table() -> np.ndarray:
+    """The table uploaded once per device to ``HEMERA_RC`` (@group(1) @binding(0)).
+
+    160 uint64 in the order the rounds consume them: [0, 64) initial full rounds
+    0..3, [64, 80) partial rounds 0..15, [80, 144) terminal full rounds 4..7,
+    [144, 160) the internal diagonal MATRIX_DIAG_16.
     """
     rc = round_constants()
     half = ROUNDS_F_HALF * WIDTH
-    return np.concatenate([rc[:half], rc[ROUNDS_F * WIDTH:], rc[half: ROUNDS_F * WIDTH]])
+    return np.concatenate([rc[:half], rc[ROUNDS_F * WIDTH:], rc[half: ROUNDS_F * WIDTH], MATRIX_DIAG_16])

@@ -52,18 +52,23 @@ def bitrev_indices(log_n: int) -> np.ndarray:
     return out
 
 
-def powers(field: Field, x: int, count: int) -> np.ndarray:
-    """[x^0, x^1, ..., x^(count-1)] by doubling (log2(count) vector multiplies)."""
+def powers(field: Field, x, count: int) -> np.ndarray:
+    """[x^0, x^1, ..., x^(count-1)] by doubling (log2(count) vector multiplies).
+
+    ``x`` is an int (result shape (count,)) or a 1-D array of bases (result
+    shape (len(x), count)).
+    """
     f = field.base
-    out = np.ones(count, dtype=field.dtype)
-    xp = np.array([x % field.p], dtype=field.dtype)  # x^(filled length)
+    scalar = np.ndim(x) == 0
+    base = np.atleast_1d(np.asarray(x, dtype=object) % field.p).astype(field.dtype)[:, None]
+    out = np.ones((base.shape[0], count), dtype=field.dtype)
     filled = 1
-    while filled < count:
+    while filled < count:  # out[:, f:2f] = out[:, :f] * x^f
         take = min(filled, count - filled)
-        out[filled : filled + take] = f.mul(out[:take], xp)
-        xp = f.sqr(xp)
+        out[:, filled : filled + take] = f.mul(out[:, :take], base)
+        base = f.sqr(base)
         filled += take
-    return out
+    return out[0] if scalar else out
 
 
 def stage_twiddles(field: Field, log_n: int, inverse: bool = False) -> np.ndarray:
@@ -156,7 +161,7 @@ def lde(field: Field, coeffs: np.ndarray, log_blowup: int, shift: int = 1) -> np
     if log_blowup < 0 or log_n + log_blowup > f.TWO_ADICITY:
         raise ValueError(f"lde: no domain of size 2^{log_n + log_blowup} in {field.name}")
     cosets = 1 << log_blowup
-    scale = np.stack([powers(field, int(s), n) for s in coset_shifts(field, log_n, log_blowup, shift)])
+    scale = powers(field, coset_shifts(field, log_n, log_blowup, shift), n)  # (2^R, N)
     scaled = f.mul(x[:, None, :], scale[None, :, :]).reshape(cols * cosets, n)
     out = forward(field, scaled).reshape(cols, cosets * n)
     return _finish(out, one)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Run benchmarks on the device machine (NVIDIA H100/H200, no internet).
+# Needs the wheels in .whl/ and the loader debs in .gl/ (DESIGN.md §9), carried
+# with the call. Usage: bash bench/gpu_run.sh [field] [ntt] [hemera] [sumcheck] [prove] [tests]
+set -u
+for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
+export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
+export WGPROVER_COMMIT=$(cat bench/.commit 2>/dev/null || echo unknown)
+if ! python3 -c "import wgpu; wgpu.gpu.enumerate_adapters_sync()" 2>/dev/null | grep -q .; then
+  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+fi
+mkdir -p "${OUT:-/tmp/out}"
+OUTDIR=${OUT:-/tmp/out}
+python3 -m wgprover.cli info 2>&1 | tail -25
+nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv 2>/dev/null
+for what in "$@"; do
+  echo "=== $what ==="
+  case "$what" in
+    field)    python3 bench/field.py --json "$OUTDIR/field.json" ;;
+    ntt)      python3 bench/ntt.py --json "$OUTDIR/ntt.json" ;;
+    hemera)   python3 bench/hemera.py --json "$OUTDIR/hemera.json" ;;
+    sumcheck) python3 bench/sumcheck.py --json "$OUTDIR/sumcheck.json" ;;
+    prove)    python3 bench/prove.py --json "$OUTDIR/prove.json" ;;
+    tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
+    *)        echo "unknown benchmark $what" ;;
+  esac
+done

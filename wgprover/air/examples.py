@@ -1,0 +1,231 @@
+"""Built-in example AIRs with trace generators (used by tests, benches and ``wgprove example``).
+
+Each example function returns an :class:`Example`: the :class:`Air` and a
+generator ``generate(field, n, rng=None) -> (trace, public)`` producing a valid
+column-major trace of shape ``(w, 2^n)`` and its public inputs.  With ``rng``
+the free initial values are random, otherwise fixed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .language import Air
+
+Generator = Callable[..., "tuple[np.ndarray, dict[str, int]]"]
+
+
+@dataclass(frozen=True)
+class Example:
+    air: Air
+    generate: Generator  # (field, n, rng=None) -> (trace (w, 2^n), public dict)
+
+
+def _rand(field, rng: np.random.Generator | None, default: int) -> int:
+    return default if rng is None else int(field.base.random(rng, ()))
+
+
+# --------------------------------------------------------------------------- fibonacci
+
+
+FIBONACCI_TOML = """\
+name = "fibonacci"
+columns = ["a", "b"]
+public = ["a0", "b0", "out"]
+constraints = [
+  { transition = "next.a - b" },
+  { transition = "next.b - (a + b)" },
+  { first = "a - pub.a0" },
+  { first = "b - pub.b0" },
+  { last = "b - pub.out" },
+]
+"""
+
+
+def _fib_generate(field, n: int, rng: np.random.Generator | None = None):
+    F = field.base
+    N = 1 << n
+    a0, b0 = _rand(field, rng, 1), _rand(field, rng, 1)
+    a = np.zeros(N, dtype=field.dtype)
+    b = np.zeros(N, dtype=field.dtype)
+    a[0], b[0] = a0, b0
+    m = [[0, 1], [1, 1]]  # M^L for the current block length L; rows [L, 2L) = M^L rows [0, L)
+    L = 1
+    p = field.p
+    while L < N:
+        a[L : 2 * L] = F.add(F.mul(a[:L], m[0][0]), F.mul(b[:L], m[0][1]))
+        b[L : 2 * L] = F.add(F.mul(a[:L], m[1][0]), F.mul(b[:L], m[1][1]))
+        m = [[sum(m[i][k] * m[k][j] for k in range(2)) % p for j in range(2)] for i in range(2)]
+        L *= 2
+    return np.stack([a, b]), {"a0": a0, "b0": b0, "out": int(b[-1])}
+
+
+def fibonacci() -> Example:
+    """w = 2: (a, b) -> (b, a + b); boundary a0, b0 on the first row, out on the last."""
+    return Example(Air.from_toml(FIBONACCI_TOML), _fib_generate)
+
+
+# --------------------------------------------------------------------------- power map
+
+
+def _round_constant(i: int, k: int) -> int:
+    return ((i * 8 + k + 1) * 0x9E3779B1) % (1 << 30)
+
+
+def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
+    """Degree-``exponent`` power map: next.x_i = x_i^e + c_i with periodic round constants c_i."""
+    cols = [f"x{i}" for i in range(width)]
+    cons = [{"transition": f"next.x{i} - (x{i}^{exponent} + c{i})"} for i in range(width)]
+    cons.append({"first": "x0 - pub.seed"})
+    cons.append({"last": "x0 - pub.out"})
+    periodic = {f"c{i}": [_round_constant(i, k) for k in range(period)] for i in range(width)}
+    air = Air.from_dict(
+        {"name": f"power{exponent}x{width}", "columns": cols, "public": ["seed", "out"], "periodic": periodic, "constraints": cons}
+    )
+
+    def generate(field, n: int, rng: np.random.Generator | None = None):
+        air.check_rows(n)
+        p, N = field.p, 1 << n
+        x = [_rand(field, rng, i + 2) for i in range(width)]
+        c = [[v % p for v in vals] for vals in air.periodic_values]
+        rows = np.empty((N, width), dtype=object)
+        for r in range(N):
+            rows[r] = x
+            x = [(pow(x[i], exponent, p) + c[i][r % period]) % p for i in range(width)]
+        trace = rows.T.astype(field.dtype)
+        return trace, {"seed": int(trace[0, 0]), "out": int(trace[0, -1])}
+
+    return Example(air, generate)
+
+
+# --------------------------------------------------------------------------- boolean columns
+
+
+def boolean(bits: int = 4) -> Example:
+    """Boolean columns b_i (checked on every row) and a running weighted sum ``acc``."""
+    cols = [f"b{i}" for i in range(bits)] + ["acc"]
+    weighted = " + ".join(f"{1 << i} * b{i}" for i in range(bits))
+    cons = [{"transition": f"b{i} * (b{i} - 1)"} for i in range(bits)]
+    cons += [{"last": f"b{i}^2 - b{i}", "name": f"bool_last_{i}"} for i in range(bits)]
+    cons += [
+        {"transition": f"next.acc - (acc + {weighted})"},
+        {"first": "acc"},
+        {"last": f"acc + {weighted} - pub.total"},
+    ]
+    air = Air.from_dict({"name": f"boolean{bits}", "columns": cols, "public": ["total"], "constraints": cons})
+
+    def generate(field, n: int, rng: np.random.Generator | None = None):
+        N = 1 << n
+        if rng is None:
+            b = ((np.arange(N)[None, :] >> np.arange(bits)[:, None]) & 1).astype(np.uint64)
+        else:
+            b = rng.integers(0, 2, size=(bits, N), dtype=np.uint64)
+        w = (b * (np.uint64(1) << np.arange(bits, dtype=np.uint64))[:, None]).sum(axis=0)
+        acc = np.concatenate([[0], np.cumsum(w)[:-1]]).astype(np.uint64)
+        total = int(acc[-1] + w[-1]) % field.p
+        trace = np.concatenate([b, acc[None] % np.uint64(field.p)]).astype(field.dtype)
+        return trace, {"total": total}
+
+    return Example(air, generate)
+
+
+# --------------------------------------------------------------------------- periodic constants
+
+
+PERIODIC_TOML = """\
+name = "periodic"
+columns = ["a", "b"]
+public = ["a0", "b0"]
+constraints = [
+  { transition = "next.a - (a * k + b)" },
+  { transition = "next.b - (b + m * a^2 - 3)" },
+  { first = "a - pub.a0" },
+  { first = "b - pub.b0" },
+  { last = "m * (a - b)", name = "m_is_zero_on_last_row" },
+]
+
+[periodic]
+k = [1, 2, 3, -1]
+m = [5, 0]
+"""
+
+
+def _periodic_generate(field, n: int, rng: np.random.Generator | None = None):
+    air = Air.from_toml(PERIODIC_TOML)
+    air.check_rows(n)
+    p, N = field.p, 1 << n
+    k, m = ([v % p for v in vals] for vals in air.periodic_values)
+    a, b = _rand(field, rng, 3), _rand(field, rng, 4)
+    out = np.empty((2, N), dtype=object)
+    for r in range(N):
+        out[:, r] = (a, b)
+        a, b = (a * k[r % 4] + b) % p, (b + m[r % 2] * a * a - 3) % p
+    trace = out.astype(field.dtype)
+    return trace, {"a0": int(trace[0, 0]), "b0": int(trace[1, 0])}
+
+
+def periodic() -> Example:
+    """Two columns driven by periodic constants k (period 4) and m (period 2)."""
+    return Example(Air.from_toml(PERIODIC_TOML), _periodic_generate)
+
+
+EXAMPLES: dict[str, Callable[[], Example]] = {
+    "fibonacci": fibonacci,
+    "power": power,
+    "boolean": boolean,
+    "periodic": periodic,
+}
+
+
+def get_example(name: str) -> Example:
+    """Example by name (fibonacci, power, boolean, periodic)."""
+    try:
+        return EXAMPLES[name]()
+    except KeyError:
+        raise ValueError(f"unknown example AIR {name!r} (expected one of: {', '.join(EXAMPLES)})") from None
+
+
+# --------------------------------------------------------------------------- random AIRs (property tests)
+
+
+def _random_expr(rng: np.random.Generator, names: list[str], depth: int) -> str:
+    if depth == 0 or rng.random() < 0.25:
+        k = rng.integers(0, 4)
+        if k == 0:
+            c = int(rng.choice([0, 1, 2, 7, 2**31, 2**32 - 1, 2**32, 2**64 - 2**32, 2**64 + 5, 12345678901234567]))
+            return str(c)
+        return str(rng.choice(names))
+    op = rng.integers(0, 6)
+    a = _random_expr(rng, names, depth - 1)
+    if op == 0:
+        return f"({a}) + ({_random_expr(rng, names, depth - 1)})"
+    if op == 1:
+        return f"({a}) - ({_random_expr(rng, names, depth - 1)})"
+    if op == 2:
+        return f"({a}) * ({_random_expr(rng, names, depth - 1)})"
+    if op == 3:
+        return f"-({a})"
+    return f"({a})^{int(rng.integers(0, 4))}"
+
+
+def random_air(rng: np.random.Generator, width: int = 3, n_constraints: int = 6, max_degree: int = 6) -> Air:
+    """A random well-formed AIR mixing every language feature (for GPU == NumPy property tests)."""
+    cols = [f"c{i}" for i in range(width)]
+    per = {"k": [int(v) for v in rng.integers(0, 2**40, size=4)], "s": [1, -1]}
+    pub = ["u", "v"]
+    names = cols + [f"next.{c}" for c in cols] + ["k", "s", "pub.u", "v"]
+    cons: list[dict] = []
+    sels = ["transition", "first", "last"]
+    while len(cons) < n_constraints:
+        text = _random_expr(rng, names, int(rng.integers(1, 4)))
+        try:
+            Air.from_dict({"columns": cols, "periodic": per, "public": pub, "max_degree": max_degree,
+                           "constraints": [{"first": text}]})
+        except ValueError:
+            continue  # degree too high: draw again
+        cons.append({sels[len(cons) % 3]: text})
+    return Air.from_dict({"name": "random", "columns": cols, "periodic": per, "public": pub,
+                          "max_degree": max_degree, "constraints": cons})

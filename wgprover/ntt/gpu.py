@@ -1,0 +1,320 @@
+"""GPU NTT family: batched forward/inverse NTT, coset LDE, bitrev, Möbius/zeta.
+
+Record-style API: ``record_*(rec, ctx, field, buf, ...)`` only appends
+dispatches to a :class:`~wgprover.gpu.recorder.Recorder` (no host sync), so the
+prover chains them freely. ``forward(ctx, field, array)`` etc. upload, record,
+submit and read back (one sync) for tests. Conventions and pass counts:
+docs/NTT.md. NumPy twins of the same names: ``wgprover.ntt.reference``.
+
+Data layout: ``cols`` columns of 2^log_n elements, column-major (each column
+contiguous) in one buffer, 8 bytes/element (Goldilocks) or 4 (BabyBear).
+Python here only allocates, binds and records; it never loops over elements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wgprover.field import Field
+
+from . import reference as ref
+
+_MAX_TILE_BITS = 13  # 8192 elements; bigger tiles cost occupancy for no fewer passes
+_MIN_RUN_BYTES = 128  # contiguous bytes per tile row in strided passes (coalescing)
+_MAX_WG = 256  # invocations per workgroup (also the webgpu-default limit)
+_MIN_TABLE_LOG = 12  # smallest twiddle table; tables grow to the largest size used
+_BITREV_WG = 256  # @workgroup_size of ntt_bitrev.wgsl
+
+_NTT_FILES = ["ntt_tile", "ntt"]
+_LDE_FILES = ["ntt_tile", "ntt", "ntt_lde"]
+_MOBIUS_FILES = ["ntt_tile", "mobius"]
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One global-memory pass: stage bits [lo_bits, lo_bits + k) of every column,
+    with 2^run_bits contiguous elements per tile row (run_bits <= lo_bits)."""
+
+    lo_bits: int
+    k: int
+    run_bits: int
+
+
+def plan(log_n: int, tile_bits: int, min_run_bits: int) -> list[Pass]:
+    """Passes in DIF order (highest stage bits first).
+
+    The last pass takes the low ``min(log_n, tile_bits)`` bits, whose elements
+    are contiguous; the bits above are split evenly into strided passes of at
+    most ``tile_bits - min_run_bits`` stages, keeping runs of at least
+    2^min_run_bits elements so that loads stay coalesced.
+    """
+    low = min(log_n, tile_bits)
+    rest = log_n - low
+    per = max(1, tile_bits - min_run_bits)
+    count = -(-rest // per)
+    passes = []
+    hi = log_n
+    for i in range(count):
+        k = rest // count + (1 if i < rest % count else 0)
+        passes.append(Pass(hi - k, k, tile_bits - k))
+        hi -= k
+    passes.append(Pass(0, low, 0))
+    return passes
+
+
+def tile_bits(ctx, field: Field) -> int:
+    """log2 of the tile: the largest power of two of elements that fits the
+    device's workgroup memory (16 KiB under webgpu-default), capped."""
+    elems = int(ctx.limits["max-compute-workgroup-storage-size"]) // field.base.BYTES
+    return min(_MAX_TILE_BITS, elems.bit_length() - 1)
+
+
+def _min_run_bits(field: Field) -> int:
+    return (_MIN_RUN_BYTES // field.base.BYTES).bit_length() - 1
+
+
+def _kernel(ctx, field: Field, files: list[str], entry: str, tb: int):
+    wg = min(_MAX_WG, int(ctx.limits["max-compute-invocations-per-workgroup"]), max(1, 1 << (tb - 1)))
+    return ctx.kernel(field, files, entry, {"TILE": 1 << tb, "WG": wg})
+
+
+def passes_for(ctx, field: Field, log_n: int, tb: int | None = None) -> list[Pass]:
+    """The pass plan used for a size-2^log_n transform on this device (docs/NTT.md §3)."""
+    tb = tile_bits(ctx, field) if tb is None else tb
+    return plan(log_n, tb, _min_run_bits(field))
+
+
+# -- device-resident tables -------------------------------------------------------
+
+
+def _tables(ctx, field: Field, log_n: int) -> tuple:
+    """(forward twiddles, inverse twiddles, 2^-i constants) on the device.
+
+    One growing table per field: the stage table of size 2^a is a prefix of
+    that of 2^b (``reference.stage_twiddles``), so the largest size seen
+    serves every smaller one. Computed once on the host with NumPy.
+    """
+    key = ("ntt.tables", field.name)
+    hit = ctx.cache.get(key)
+    if hit is not None and hit[0] >= log_n:
+        return hit[1:]
+    log_cap = max(log_n, _MIN_TABLE_LOG, hit[0] + 1 if hit else 0)
+    log_cap = min(log_cap, field.base.TWO_ADICITY)
+    fwd = ctx.upload(ref.stage_twiddles(field, log_cap), label=f"ntt-tw-{field.name}")
+    inv = ctx.upload(ref.stage_twiddles(field, log_cap, inverse=True), label=f"ntt-itw-{field.name}")
+    if hit is None:
+        inv2 = int(field.base.inv(np.array([2], dtype=field.dtype))[0])
+        consts = ctx.upload(ref.powers(field, inv2, 64), label=f"ntt-consts-{field.name}")
+    else:
+        consts = hit[3]
+    ctx.cache[key] = (log_cap, fwd, inv, consts)
+    return fwd, inv, consts
+
+
+def _lde_scale(ctx, field: Field, log_n: int, log_blowup: int, shift: int):
+    """Per-coset scale tables for ``lde`` (layout in shaders/ntt_lde.wgsl)."""
+    key = ("ntt.lde", field.name, log_n, log_blowup, shift % field.p)
+    hit = ctx.cache.get(key)
+    if hit is None:
+        s = ref.coset_shifts(field, log_n, log_blowup, shift)  # (2^R,)
+        a = (log_n + 1) // 2
+        low = ref.powers(field, s, 1 << a)  # s_c^i, i < 2^a
+        high = ref.powers(field, field.base.pow(s, 1 << a), 1 << (log_n - a))  # s_c^(i 2^a)
+        hit = ctx.upload(np.concatenate([low, high], axis=1), label="ntt-lde-scale")
+        ctx.cache[key] = hit
+    return hit
+
+
+# -- recording --------------------------------------------------------------------
+
+
+def _params(log_n: int, p: Pass, total: int, tb: int, flags: int = 0, aux: int = 0) -> tuple[np.ndarray, int]:
+    tiles = -(-total // (1 << tb))
+    return np.array([log_n, p.lo_bits, p.k, p.run_bits, total, tiles, flags, aux], dtype=np.uint32), tiles
+
+
+def _chunks(ctx, col_bytes: int, col_elems: int, cols: int, what: str) -> list[tuple[int, int]]:
+    """Column ranges (first, count) that fit one storage binding each."""
+    limit = int(ctx.limits["max-storage-buffer-binding-size"])
+    if col_bytes > limit:
+        raise ValueError(f"{what}: one column is {col_bytes} bytes, over the {limit}-byte binding limit ({ctx.profile})")
+    per = max(1, min(limit // col_bytes, (1 << 31) // col_elems))  # u32 indices in the shaders
+    return [(c, min(per, cols - c)) for c in range(0, cols, per)]
+
+
+def _check(field: Field, log_n: int, cols: int, extra: int = 0) -> None:
+    if not 0 <= log_n or log_n + extra > field.base.TWO_ADICITY:
+        raise ValueError(f"no NTT of size 2^{log_n + extra} over {field.name}")
+    if cols < 1:
+        raise ValueError("cols must be >= 1")
+
+
+def _record_tiled(rec, ctx, field, files, entry, buf, log_n, cols, passes, tb, flags_last=0, tables=None) -> None:
+    k = _kernel(ctx, field, files, entry, tb)
+    B = field.base.BYTES
+    for c0, cc in _chunks(ctx, B << log_n, 1 << log_n, cols, entry):
+        view = (buf, c0 * (B << log_n), cc * (B << log_n))
+        for i, p in enumerate(passes):
+            prm, tiles = _params(log_n, p, cc << log_n, tb, flags_last if i == len(passes) - 1 else 0)
+            bindings = [view, *tables, prm] if tables is not None else [view, prm]
+            rec.dispatch(k, bindings, tiles)
+
+
+def record_forward(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+    """In place: natural-order coefficients -> evaluations in bit-reversed order
+    (out[i] = f(ω_N^bitrev(i))), each of ``cols`` columns of 2^log_n."""
+    _check(field, log_n, cols)
+    if log_n == 0:
+        return
+    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    fwd, _, consts = _tables(ctx, field, log_n)
+    _record_tiled(rec, ctx, field, _NTT_FILES, "forward", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb,
+                  tables=(fwd, consts))
+
+
+def record_inverse(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+    """In place: bit-reversed evaluations -> natural-order coefficients (exact
+    inverse of ``record_forward``; the 1/N factor is fused into the last pass)."""
+    _check(field, log_n, cols)
+    if log_n == 0:
+        return
+    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    _, inv, consts = _tables(ctx, field, log_n)
+    passes = passes_for(ctx, field, log_n, tb)[::-1]  # DIT: low stage bits first
+    _record_tiled(rec, ctx, field, _NTT_FILES, "inverse", buf, log_n, cols, passes, tb, flags_last=1,
+                  tables=(inv, consts))
+
+
+def record_lde(
+    rec,
+    ctx,
+    field: Field,
+    src_buf,
+    dst_buf,
+    log_n: int,
+    log_blowup: int,
+    cols: int,
+    shift: int = 1,
+    *,
+    tile_log: int | None = None,
+) -> None:
+    """Coset LDE: ``cols`` columns of 2^log_n natural-order coefficients in
+    ``src_buf`` -> ``cols`` codewords of L = 2^(log_n + log_blowup) in ``dst_buf``
+    (column-major), cw[i] = f(shift · ω_L^bitrev(i)). ``src_buf`` is unchanged.
+
+    Each codeword is 2^R size-2^n forward NTTs of scaled copies (docs/NTT.md §2):
+    the first pass reads the source and scales it on the fly, so the LDE costs
+    the same number of passes as one size-2^n NTT over cols·2^R columns.
+    """
+    _check(field, log_n, cols, log_blowup)
+    if log_blowup < 0:
+        raise ValueError("log_blowup must be >= 0")
+    if src_buf is dst_buf:
+        raise ValueError("lde: source and destination must be different buffers")
+    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    fwd, _, consts = _tables(ctx, field, log_n)
+    scale = _lde_scale(ctx, field, log_n, log_blowup, shift)
+    passes = passes_for(ctx, field, log_n, tb)
+    k_first = _kernel(ctx, field, _LDE_FILES, "lde", tb)
+    k_rest = _kernel(ctx, field, _NTT_FILES, "forward", tb)
+    B, log_l = field.base.BYTES, log_n + log_blowup
+    for c0, cc in _chunks(ctx, B << log_l, 1 << log_l, cols, "lde"):
+        dst = (dst_buf, c0 * (B << log_l), cc * (B << log_l))
+        src = (src_buf, c0 * (B << log_n), cc * (B << log_n))
+        total = cc << log_l  # destination = cc·2^R columns of 2^log_n
+        prm, tiles = _params(log_n, passes[0], total, tb, aux=log_blowup)
+        rec.dispatch(k_first, [dst, fwd, consts, prm, src, scale], tiles)
+        for p in passes[1:]:
+            prm, tiles = _params(log_n, p, total, tb)
+            rec.dispatch(k_rest, [dst, fwd, consts, prm], tiles)
+
+
+def record_mobius(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+    """In place: evaluation tables on {0,1}^log_n -> monomial coefficients
+    (for each bit i: t[x | 2^i] -= t[x]); several variables per pass."""
+    _check(field, log_n, cols)
+    if log_n:
+        tb = tile_bits(ctx, field) if tile_log is None else tile_log
+        _record_tiled(rec, ctx, field, _MOBIUS_FILES, "mobius", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
+
+
+def record_zeta(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+    """In place: monomial coefficients -> evaluation tables (inverse of ``record_mobius``)."""
+    _check(field, log_n, cols)
+    if log_n:
+        tb = tile_bits(ctx, field) if tile_log is None else tile_log
+        _record_tiled(rec, ctx, field, _MOBIUS_FILES, "zeta", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
+
+
+def record_bitrev(rec, ctx, field: Field, buf, log_n: int, cols: int) -> None:
+    """In place: out[i] = in[bitrev_{log_n}(i)] in each column."""
+    _check(field, log_n, cols)
+    if log_n == 0:
+        return
+    k = ctx.kernel(field, ["ntt_bitrev"], "bitrev")
+    B = field.base.BYTES
+    for c0, cc in _chunks(ctx, B << log_n, 1 << log_n, cols, "bitrev"):
+        total = cc << log_n
+        prm = np.array([log_n, total, 0, 0], dtype=np.uint32)
+        rec.dispatch(k, [(buf, c0 * (B << log_n), total * B), prm], -(-total // _BITREV_WG))
+
+
+# -- convenience wrappers (upload, record, submit, read back) ---------------------
+
+
+def _batch(field: Field, array: np.ndarray, what: str) -> tuple[np.ndarray, bool, int]:
+    a = field.base.check(np.asarray(array), what)
+    one = a.ndim == 1
+    a = np.ascontiguousarray(a.reshape(1, -1) if one else a, dtype=field.dtype)
+    if a.ndim != 2:
+        raise ValueError(f"{what}: expected shape (N,) or (cols, N), got {np.shape(array)}")
+    return a, one, ref.log2_exact(a.shape[1])
+
+
+def _in_place(ctx, field: Field, array: np.ndarray, record, what: str) -> np.ndarray:
+    a, one, log_n = _batch(field, array, what)
+    buf = ctx.upload(a, label=what)
+    rec = ctx.recorder(label=what)
+    record(rec, ctx, field, buf, log_n, a.shape[0])
+    rec.submit()
+    out = ctx.read(buf, field.dtype, a.size).reshape(a.shape)
+    return out[0] if one else out
+
+
+def forward(ctx, field: Field, array: np.ndarray) -> np.ndarray:
+    """GPU ``reference.forward``: array (cols, N) or (N,) -> bit-reversed evaluations."""
+    return _in_place(ctx, field, array, record_forward, "forward")
+
+
+def inverse(ctx, field: Field, array: np.ndarray) -> np.ndarray:
+    """GPU ``reference.inverse``: bit-reversed evaluations -> coefficients."""
+    return _in_place(ctx, field, array, record_inverse, "inverse")
+
+
+def mobius(ctx, field: Field, array: np.ndarray) -> np.ndarray:
+    """GPU ``reference.mobius``."""
+    return _in_place(ctx, field, array, record_mobius, "mobius")
+
+
+def zeta(ctx, field: Field, array: np.ndarray) -> np.ndarray:
+    """GPU ``reference.zeta``."""
+    return _in_place(ctx, field, array, record_zeta, "zeta")
+
+
+def bitrev(ctx, field: Field, array: np.ndarray) -> np.ndarray:
+    """GPU ``reference.bitrev``."""
+    return _in_place(ctx, field, array, record_bitrev, "bitrev")
+
+
+def lde(ctx, field: Field, array: np.ndarray, log_blowup: int, shift: int = 1) -> np.ndarray:
+    """GPU ``reference.lde``: coefficients (cols, N) or (N,) -> codewords (cols, N·2^R)."""
+    a, one, log_n = _batch(field, array, "lde")
+    src = ctx.upload(a, label="lde-src")
+    dst = ctx.buffer(a.nbytes << log_blowup, label="lde-dst")
+    rec = ctx.recorder(label="lde")
+    record_lde(rec, ctx, field, src, dst, log_n, log_blowup, a.shape[0], shift)
+    rec.submit()
+    out = ctx.read(dst, field.dtype, a.size << log_blowup).reshape(a.shape[0], -1)
+    return out[0] if one else out
