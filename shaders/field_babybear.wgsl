@@ -34,3 +34,17 @@ fn fe_pow(a: Fe, e: u32) -> Fe {
 
 // a^(p-2); inv(0) = 0.
 fn fe_inv(a: Fe) -> Fe { return fe_pow(a, BB_P - 2u); }
+
+// u32 words per element in a byte buffer.
+const FE_WORDS: u32 = 1u;
+// A challenge coefficient from two squeezed Goldilocks lanes: (l0 + l1 2^64) mod p,
+// statistically close to uniform (bias < 2^-90).
+fn bb_from_lane(l: Gl) -> Fe {
+    // (hi 2^32 + lo) mod p with 2^32 mod p = 2^28 - 2
+    return fe_add(fe_mul(fe_from_u32(gl_hi32(l)), 268435454u), fe_from_u32(gl_lo32(l)));
+}
+fn fe_from_lanes(l0: Gl, l1: Gl) -> Fe {
+    return fe_add(bb_from_lane(l0), fe_mul(bb_from_lane(l1), BB_R2)); // BB_R2 = 2^64 mod p
+}
+const FE_LANES: u32 = 2u;
+fn fe_from_words(w0: u32, w1: u32) -> Fe { return w0; }

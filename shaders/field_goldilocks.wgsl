@@ -48,3 +48,11 @@ fn fe_inv(a: Fe) -> Fe {
     }
     return r;
 }
+
+// u32 words per element in a byte buffer.
+const FE_WORDS: u32 = 2u;
+// A challenge coefficient from squeezed hash lanes: one lane, taken as is.
+fn fe_from_lanes(l0: Gl, l1: Gl) -> Fe { return l0; }
+const FE_LANES: u32 = 1u;
+// An element from its u32 words (w1 ignored for one-word fields); input canonical.
+fn fe_from_words(w0: u32, w1: u32) -> Fe { return gl_from_parts(w0, w1); }

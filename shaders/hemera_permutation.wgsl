@@ -129,17 +129,18 @@ fn hemera_internal(s: ptr<function, array<Gl, 16>>) {
     hemera_diag4(s, 12u, sum);
 }
 
+// One call site per round type keeps the inlined code (and compile time) small:
+// full rounds 0..7 share one body; the 16 partial rounds run before full round 4.
 fn hemera_permute(s: ptr<function, array<Gl, 16>>) {
     hemera_external(s);
-    for (var r = 0u; r < 4u; r = r + 1u) {
-        hemera_full_round(s, r * 16u);
-    }
-    for (var r = 0u; r < 16u; r = r + 1u) {
-        (*s)[0] = hemera_inv(gl_add((*s)[0], HEMERA_RC[HEMERA_RC_PARTIAL + r]));
-        hemera_internal(s);
-    }
-    for (var r = 0u; r < 4u; r = r + 1u) {
-        hemera_full_round(s, HEMERA_RC_TERMINAL + r * 16u);
+    for (var r = 0u; r < 8u; r = r + 1u) {
+        if (r == 4u) {
+            for (var p = 0u; p < 16u; p = p + 1u) {
+                (*s)[0] = hemera_inv(gl_add((*s)[0], HEMERA_RC[HEMERA_RC_PARTIAL + p]));
+                hemera_internal(s);
+            }
+        }
+        hemera_full_round(s, select(16u * r, HEMERA_RC_TERMINAL + 16u * (r - 4u), r >= 4u));
     }
 }
 

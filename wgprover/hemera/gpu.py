@@ -84,3 +84,242 @@ def permute(ctx, states: np.ndarray) -> np.ndarray:
     record_permute(rec, src, dst, n)
     rec.submit()
     return ctx.read(dst, np.uint64, flat.size).reshape(s.shape)
+
+
+# ---------------------------------------------------------------------------
+# byte sources (bytes-like or binary file objects), read in bounded segments
+# ---------------------------------------------------------------------------
+
+Source = "bytes | bytearray | memoryview | np.ndarray | BinaryIO"
+
+
+def _segments(source, size: int) -> Iterable[memoryview]:
+    """Yield consecutive pieces of exactly ``size`` bytes (the last may be shorter;
+    at least one piece, possibly empty).  Files are read by a helper thread one
+    piece ahead, so disk reads overlap GPU work; at most 3 pieces are alive."""
+    if not hasattr(source, "read"):
+        mv = memoryview(np.ascontiguousarray(source) if isinstance(source, np.ndarray) else source).cast("B")
+        if len(mv) == 0:
+            yield mv
+        for i in range(0, len(mv), size):
+            yield mv[i:i + size]
+        return
+
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=1)
+
+    def reader() -> None:
+        try:
+            while True:
+                buf = _read_exact(source, size)
+                q.put(buf)
+                if len(buf) < size:
+                    return
+        except BaseException as e:  # noqa: BLE001 - re-raised in the consumer
+            q.put(e)
+
+    threading.Thread(target=reader, daemon=True).start()
+    while True:
+        item = q.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield memoryview(item)
+        if len(item) < size:
+            return
+
+
+def _read_exact(f, n: int) -> bytes:
+    parts, got = [], 0
+    while got < n:
+        b = f.read(n - got)
+        if not b:
+            break
+        parts.append(b)
+        got += len(b)
+    return b"".join(parts)
+
+
+def _lookahead(it: Iterable[memoryview]) -> Iterable[tuple[memoryview, bool]]:
+    """(piece, is_last) pairs."""
+    it = iter(it)
+    cur = next(it)
+    for nxt in it:
+        if len(nxt) == 0:  # a file whose size is a multiple of the piece size
+            break
+        yield cur, False
+        cur = nxt
+    yield cur, True
+
+
+# ---------------------------------------------------------------------------
+# plain sponge
+# ---------------------------------------------------------------------------
+
+SPONGE_DISPATCH_BLOCKS = 4096  # blocks absorbed per (single-thread) dispatch
+
+
+def record_absorb(rec, data_buf, word_off: int, nbytes: int, state_buf, state_off: int, *,
+                  init: bool, final: bool, total_len: int = 0, domain: int = hp.DOMAIN_HASH) -> None:
+    """Record absorbing ``nbytes`` bytes (from word ``word_off`` of data_buf) into the
+    sponge state at ``state_buf[state_off .. +16]`` (Goldilocks elements).
+    ``init`` starts a fresh state (lane 11 = domain); ``final`` pads, writes
+    lane 10 = total_len and permutes (the digest is then lanes 0..3).
+    Non-final calls take a multiple of 56 bytes.  Long inputs are split into
+    several dispatches."""
+    if not final and nbytes % hp.RATE_BYTES:
+        raise ValueError("a non-final sponge segment must be a multiple of 56 bytes")
+    k = kernel(rec.ctx, "hemera_sponge", "hemera_sponge_absorb")
+    step = SPONGE_DISPATCH_BLOCKS * hp.RATE_BYTES
+    pos = 0
+    while True:
+        n = min(step, nbytes - pos)
+        last = final and pos + n == nbytes
+        if last and n == step:  # keep the padded block for its own dispatch
+            n -= hp.RATE_BYTES
+            last = False
+        mode = (1 if init and pos == 0 else 0) | (2 if last else 0)
+        lo, hi = _lohi(total_len)
+        params = _u32(word_off + pos // 4, n, mode, domain, lo, hi, state_off, 0, 0, 0, 0, 0)
+        rec.dispatch(k, [data_buf, state_buf, params], 1)
+        pos += n
+        if pos >= nbytes and (last or not final):
+            return
+
+
+def _pack_messages(msgs: Sequence[bytes]) -> tuple[np.ndarray, list[int]]:
+    """Messages concatenated at 4-byte aligned offsets (plus 12 spare bytes)."""
+    offs, total = [], 0
+    for m in msgs:
+        offs.append(total)
+        total += (len(m) + 3) // 4 * 4
+    buf = np.zeros(total + 16, dtype=np.uint8)
+    for o, m in zip(offs, msgs):
+        buf[o:o + len(m)] = np.frombuffer(bytes(m), dtype=np.uint8)
+    return buf, offs
+
+
+def hash_many(ctx, msgs: Sequence[bytes], domain: int = hp.DOMAIN_HASH) -> np.ndarray:
+    """GPU twin of reference.hash_many: digests (B, 4) of a batch of messages
+    (one sequential sponge per message, all recorded in one submit)."""
+    if len(msgs) == 0:
+        return np.zeros((0, 4), dtype=np.uint64)
+    data, offs = _pack_messages(msgs)
+    dbuf = ctx.upload(data, label="hemera-msgs")
+    sbuf = ctx.buffer(len(msgs) * hp.WIDTH * 8, label="hemera-states")
+    rec = ctx.recorder("hemera-hash-many")
+    for i, (o, m) in enumerate(zip(offs, msgs)):
+        record_absorb(rec, dbuf, o // 4, len(m), sbuf, hp.WIDTH * i, init=True, final=True,
+                      total_len=len(m), domain=domain)
+    rec.submit()
+    return ctx.read(sbuf, np.uint64, len(msgs) * hp.WIDTH).reshape(-1, hp.WIDTH)[:, :4]
+
+
+def hash(ctx, source, domain: int = hp.DOMAIN_HASH, segment_bytes: int = 56 << 16,  # noqa: A001
+         progress: Callable[[int], None] | None = None) -> bytes:
+    """Plain hemera sponge hash of bytes or a binary file (streamed in segments of
+    ``segment_bytes``, a multiple of 56).  The sponge is sequential: one GPU thread."""
+    segment_bytes = max(hp.RATE_BYTES, segment_bytes // hp.RATE_BYTES * hp.RATE_BYTES)
+    sbuf = ctx.buffer(hp.WIDTH * 8, label="hemera-state")
+    dbuf = None
+    total = 0
+    first = True
+    for piece, last in _lookahead(_segments(source, segment_bytes)):
+        n = len(piece)
+        if dbuf is None:
+            dbuf = ctx.buffer(max(n, 4) + 16, label="hemera-segment")
+        ctx.write(dbuf, bytes(piece))
+        total += n
+        rec = ctx.recorder("hemera-hash")
+        record_absorb(rec, dbuf, 0, n, sbuf, 0, init=first, final=last, total_len=total, domain=domain)
+        rec.submit()
+        first = False
+        if progress is not None:
+            progress(n)
+        if not last:
+            ctx.read(sbuf, np.uint8, 16)  # bound queued work (and host memory) per segment
+    return ref.digest_to_bytes(ctx.read(sbuf, np.uint64, 4))
+
+
+# ---------------------------------------------------------------------------
+# tree mode
+# ---------------------------------------------------------------------------
+
+def record_leaves(rec, data_buf, word_off: int, nbytes: int, cv_buf, cv_off: int,
+                  counter0: int = 0, is_root: bool = False) -> int:
+    """Record hash_leaf of every 4096-byte chunk of ``nbytes`` bytes (starting at
+    word ``word_off``) into digests ``cv_off ..`` of cv_buf; returns the chunk count."""
+    n = max(1, -(-nbytes // hp.CHUNK_SIZE))
+    k = kernel(rec.ctx, "hemera_sponge", "hemera_leaves")
+    lo, hi = _lohi(counter0)
+    params = _u32(word_off, nbytes, 1 if is_root else 0, 0, 0, 0, cv_off, hp.CHUNK_SIZE, lo, hi, n, 0)
+    rec.dispatch(k, [data_buf, cv_buf, params], _groups(n))
+    return n
+
+
+def record_tree_level(rec, cv_buf, in_off: int, n_in: int, out_off: int, root: bool) -> int:
+    """Record one tree level (digest indices); returns the output node count."""
+    k = kernel(rec.ctx, "hemera_tree", "hemera_tree_level")
+    n_out = (n_in + 1) // 2
+    rec.dispatch(k, [cv_buf, _u32(in_off, n_in, out_off, 1 if root else 0)], _groups(n_out))
+    return n_out
+
+
+def record_reduce(rec, cv_buf, off: int, n: int, scratch_off: int, root: bool) -> int:
+    """Record the left-balanced reduction of digests [off, off + n) of cv_buf.
+    Each level is written after the previous one from digest ``scratch_off`` on
+    (at most n + log2(n) digests); returns the digest index of the result.
+    ``root`` puts PARENT | ROOT on the final compression (n >= 2)."""
+    pos, out = off, scratch_off
+    while n > 1:
+        m = record_tree_level(rec, cv_buf, pos, n, out, root)
+        pos, out, n = out, out + m, m
+    return pos
+
+
+def _segment_chunks(ctx, segment_bytes: int | None) -> int:
+    limit = min(ctx.max_binding(), int(ctx.limits["max-buffer-size"])) - 64
+    want = segment_bytes if segment_bytes else 128 << 20
+    chunks = max(1, min(want, limit) // hp.CHUNK_SIZE)
+    return 1 << (chunks.bit_length() - 1)  # a power of two: segments are complete subtrees
+
+
+def root_hash(ctx, source, segment_bytes: int | None = None,
+              progress: Callable[[int], None] | None = None) -> bytes:
+    """hemera tree hash of bytes or a binary file on the GPU.
+
+    The input is processed in segments of 2^s chunks (default 128 MiB, capped
+    by the binding limit): all chunks of a segment are hashed in parallel, the
+    segment is reduced to one chaining value on the GPU (a complete subtree,
+    since segments are aligned powers of two), and finally the segment values
+    are reduced with PARENT | ROOT on the last compression."""
+    seg_chunks = _segment_chunks(ctx, segment_bytes)
+    seg_bytes = seg_chunks * hp.CHUNK_SIZE
+    # digests: [0, S) chunk CVs, then the upper levels
+    cv_buf = ctx.buffer((2 * seg_chunks + 64) * 32, label="hemera-cvs")
+    dbuf = None
+    tops: list[np.ndarray] = []
+    counter = 0
+    for piece, last in _lookahead(_segments(source, seg_bytes)):
+        n = len(piece)
+        single = last and not tops
+        if dbuf is None:
+            dbuf = ctx.buffer(max(n, 4) + 16, label="hemera-segment")
+        ctx.write(dbuf, bytes(piece))
+        rec = ctx.recorder("hemera-root-hash")
+        nch = record_leaves(rec, dbuf, 0, n, cv_buf, 0, counter0=counter,
+                            is_root=single and n <= hp.CHUNK_SIZE)
+        top = record_reduce(rec, cv_buf, 0, nch, seg_chunks, root=single)
+        rec.submit()
+        counter += nch
+        tops.append(ctx.read(cv_buf, np.uint64, 4, offset=32 * top))
+        if progress is not None:
+            progress(n)
+    if len(tops) == 1:
+        return ref.digest_to_bytes(tops[0])
+    top_buf = ctx.upload(np.concatenate(tops + [np.zeros(4 * (len(tops) + 64), np.uint64)]), label="hemera-tops")
+    rec = ctx.recorder("hemera-root-hash-top")
+    top = record_reduce(rec, top_buf, 0, len(tops), len(tops), root=True)
+    rec.submit()
+    return ref.digest_to_bytes(ctx.read(top_buf, np.uint64, 4, offset=32 * top))

@@ -318,3 +318,18 @@ def lde(ctx, field: Field, array: np.ndarray, log_blowup: int, shift: int = 1) -
     rec.submit()
     out = ctx.read(dst, field.dtype, a.size << log_blowup).reshape(a.shape[0], -1)
     return out[0] if one else out
+
+
+def record_copy(rec, ctx, src_buf, dst_buf, nbytes: int) -> None:
+    """Copy ``nbytes`` (a multiple of 16) with a plain kernel: the bandwidth
+    baseline of bench/ntt.py (a copy kernel, not copy_buffer_to_buffer, so it
+    sees the same binding and dispatch path as the transforms)."""
+    if nbytes % 16:
+        raise ValueError("record_copy: nbytes must be a multiple of 16")
+    k = ctx.kernel(None, ["ntt_copy"], "copy")
+    limit = int(ctx.limits["max-storage-buffer-binding-size"]) // 256 * 256
+    for off in range(0, nbytes, limit):
+        size = min(limit, nbytes - off)
+        words = size // 16
+        rec.dispatch(k, [(src_buf, off, size), (dst_buf, off, size), np.array([words, 0, 0, 0], np.uint32)],
+                     -(-words // 256))

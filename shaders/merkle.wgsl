@@ -1,0 +1,125 @@
+// Field-native Merkle commitment (PROTOCOL.md "Hemera field-native hashing and
+// Merkle commitments").  NumPy twins: wgprover/merkle/reference.py.
+// Composed after the field module, hemera_permutation.wgsl and hemera_field.wgsl;
+// tree levels above the leaves use hemera_tree.wgsl::hemera_tree_level.
+//
+// mk_mat is column-major: entry (row r, column c), coefficient j is
+// mk_mat[mat_off + (c * rows + r) * d + j].  Leaf i covers rows
+// [i 2^k, (i+1) 2^k), flattened row-major (row, column, coefficient).
+// mk_tree holds the levels back to back (digests of 4 Gl): level l of a tree of
+// L leaves starts at digest 2L - 2L / 2^l.
+
+struct MerkleParams {
+    mat_off: u32,     // first element of the matrix in mk_mat (Fe units)
+    rows: u32,
+    width: u32,
+    d: u32,           // base elements per entry
+    log_leaf_rows: u32,
+    n_leaves: u32,    // L (a power of two)
+    height: u32,      // log2 L
+    idx_off: u32,     // first query index in mk_idx (u32 units)
+    count: u32,       // number of queries
+    out_off: u32,     // first output element (Gl units for paths, Fe units for leaves)
+    _pad0: u32,
+    _pad1: u32,
+}
+
+@group(0) @binding(0) var<storage, read> mk_mat: array<Fe>;
+@group(0) @binding(1) var<storage, read_write> mk_tree: array<Gl>;
+@group(0) @binding(2) var<storage, read> mk_idx: array<u32>;
+@group(0) @binding(3) var<storage, read_write> mk_out_gl: array<Gl>;
+@group(0) @binding(4) var<storage, read_write> mk_out_fe: array<Fe>;
+@group(0) @binding(5) var<uniform> mk_params: MerkleParams;
+
+override WG: u32 = 64u;
+
+// Flat index in mk_mat of element e (row-major within the leaf) of leaf `leaf`.
+fn merkle_elem_index(leaf: u32, e: u32) -> u32 {
+    let d = mk_params.d;
+    let per_row = mk_params.width * d;
+    let r = e / per_row;
+    let rem = e - r * per_row;
+    let c = rem / d;
+    let j = rem - c * d;
+    let row = (leaf << mk_params.log_leaf_rows) + r;
+    return mk_params.mat_off + (c * mk_params.rows + row) * d + j;
+}
+
+fn merkle_lane(leaf: u32, e: u32, m: u32) -> Gl {
+    if (e >= m) {
+        return gl_zero();
+    }
+    return fe_to_gl(mk_mat[merkle_elem_index(leaf, e)]);
+}
+
+// Leaf digests: hash_elements of the m = 2^k * width * d elements of each leaf.
+@compute @workgroup_size(WG)
+fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let leaf = flat_id(wid, nwg) * WG + lid;
+    if (leaf >= mk_params.n_leaves) {
+        return;
+    }
+    let m = (mk_params.width * mk_params.d) << mk_params.log_leaf_rows;
+    let nblocks = max(1u, (m + 7u) / 8u);
+    var s = hemera_elements_init();
+    for (var b = 0u; b < nblocks; b = b + 1u) {
+        let e = 8u * b;
+        s[0] = gl_add(s[0], merkle_lane(leaf, e, m));
+        s[1] = gl_add(s[1], merkle_lane(leaf, e + 1u, m));
+        s[2] = gl_add(s[2], merkle_lane(leaf, e + 2u, m));
+        s[3] = gl_add(s[3], merkle_lane(leaf, e + 3u, m));
+        s[4] = gl_add(s[4], merkle_lane(leaf, e + 4u, m));
+        s[5] = gl_add(s[5], merkle_lane(leaf, e + 5u, m));
+        s[6] = gl_add(s[6], merkle_lane(leaf, e + 6u, m));
+        s[7] = gl_add(s[7], merkle_lane(leaf, e + 7u, m));
+        if (b + 1u == nblocks) {
+            s[HEMERA_LANE_LENGTH] = gl_from_u32(m);
+        }
+        hemera_permute(&s);
+    }
+    let o = 4u * leaf;
+    mk_tree[o] = s[0];
+    mk_tree[o + 1u] = s[1];
+    mk_tree[o + 2u] = s[2];
+    mk_tree[o + 3u] = s[3];
+}
+
+// Sibling paths: thread (q, l) copies the level-l sibling of query q's leaf to
+// mk_out_gl[out_off + 4 (q * height + l) ..] (bottom-up per query).
+@compute @workgroup_size(WG)
+fn merkle_open_paths(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                     @builtin(local_invocation_index) lid: u32) {
+    let t = flat_id(wid, nwg) * WG + lid;
+    let h = mk_params.height;
+    if (t >= mk_params.count * h) {
+        return;
+    }
+    let q = t / h;
+    let l = t - q * h;
+    let n = mk_params.n_leaves;
+    let leaf = mk_idx[mk_params.idx_off + q] & (n - 1u);
+    let level_off = 2u * n - ((2u * n) >> l);
+    let src = 4u * (level_off + ((leaf >> l) ^ 1u));
+    let dst = mk_params.out_off + 4u * t;
+    mk_out_gl[dst] = mk_tree[src];
+    mk_out_gl[dst + 1u] = mk_tree[src + 1u];
+    mk_out_gl[dst + 2u] = mk_tree[src + 2u];
+    mk_out_gl[dst + 3u] = mk_tree[src + 3u];
+}
+
+// Opened leaf values: thread (q, e) copies element e (row-major within the leaf)
+// of query q's leaf to mk_out_fe[out_off + q * m + e], in the field's own format.
+@compute @workgroup_size(WG)
+fn merkle_open_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                      @builtin(local_invocation_index) lid: u32) {
+    let t = flat_id(wid, nwg) * WG + lid;
+    let m = (mk_params.width * mk_params.d) << mk_params.log_leaf_rows;
+    if (t >= mk_params.count * m) {
+        return;
+    }
+    let q = t / m;
+    let e = t - q * m;
+    let leaf = mk_idx[mk_params.idx_off + q] & (mk_params.n_leaves - 1u);
+    mk_out_fe[mk_params.out_off + t] = mk_mat[merkle_elem_index(leaf, e)];
+}

@@ -1,0 +1,207 @@
+// Zerocheck rounds over an AIR (DESIGN.md §6 step 2).  Twin:
+// wgprover/sumcheck/reference.py::ZerocheckReference.  Composed after the
+// AIR-specific code that wgprover/air/codegen.py generates, which defines
+//   const ZC_W, ZC_NPER, ZC_NCONS, ZC_NPTS (= D + 1), ZC_WG
+//   fn zc_eval_base(k, x, xf, half) -> Ef   C at point X = x of pair k, round 0
+//   fn zc_eval_ext(k, x, xf, half) -> Ef    the same on extension tables
+// in terms of the accessors below.
+//
+// Tables.  Round 0 reads the base-field trace (column-major, w columns of
+// 2^n) and eq(r, .) (zc_st = the eq0 buffer, eq at index 0).  Folding round i
+// writes the state [T_0..T_{w-1}, N_0..N_{w-1}, eq] (2w + 1 extension tables
+// of 2^(n-i-1) values each, table t at t * size) that round i + 1 reads.
+// N_k(x) = T_k(x + 1 mod 2^n) is read from the trace with a shifted index in
+// round 0 and never materialised in the base field.  Periodic columns are
+// kept at their (common, maximal) period 2^m and folded only while longer
+// than one value.  The selectors need no table: after binding i variables to
+// rho, first(.) is zero except at index 0, where it is cf = prod (1 - rho_j),
+// and last(.) is zero except at the final index, where it is cl = prod rho_j.
+//
+// aux = [cf, cl, alpha^0, ..., alpha^(ncons-1)] is written by zc_setup and the
+// folds.  pubc = public inputs then large constants (base field).
+
+struct ZcParams {
+    size: u32,      // current table length (2 * half); 2^n in round 0
+    half: u32,
+    per_size: u32,  // current periodic table length (>= 1)
+    eq_index: u32,  // table index of eq in zc_st
+    nwg: u32,       // workgroups of the round kernel (= partials per point)
+    slot: u32,      // challenge slot (fold, setup: alpha)
+    out_off: u32,   // claims output offset in base elements
+    _pad: u32,
+}
+
+@group(0) @binding(0) var<storage, read> zc_trace: array<Fe>;
+@group(0) @binding(1) var<storage, read> zc_st: array<Ef>;
+@group(0) @binding(2) var<storage, read> zc_per: array<Ef>;
+@group(0) @binding(3) var<storage, read> zc_chal: array<Ef>;
+@group(0) @binding(4) var<storage, read> zc_pubc: array<Fe>;
+@group(0) @binding(5) var<storage, read_write> zc_aux: array<Ef>;
+@group(0) @binding(6) var<storage, read_write> zc_out: array<Ef>;
+@group(0) @binding(7) var<uniform> zp: ZcParams;
+
+var<workgroup> zc_red: array<Ef, ZC_NPTS * ZC_WG>;
+
+// -- accessors used by the generated code ------------------------------------
+
+fn zc_lerp_fe(a: Fe, b: Fe, x: u32, xf: Fe) -> Fe {
+    if (x == 0u) { return a; }
+    if (x == 1u) { return b; }
+    return fe_add(a, fe_mul(fe_sub(b, a), xf));
+}
+
+fn zc_lerp_ef(a: Ef, b: Ef, x: u32, xf: Fe) -> Ef {
+    if (x == 0u) { return a; }
+    if (x == 1u) { return b; }
+    return ef_add(a, ef_mul_fe(ef_sub(b, a), xf));
+}
+
+fn zc_tr_cur(c: u32, k: u32, x: u32, xf: Fe) -> Fe {
+    let i = c * zp.size + 2u * k;
+    return zc_lerp_fe(zc_trace[i], zc_trace[i + 1u], x, xf);
+}
+
+fn zc_tr_next(c: u32, k: u32, x: u32, xf: Fe) -> Fe {
+    let b = c * zp.size;
+    return zc_lerp_fe(zc_trace[b + 2u * k + 1u], zc_trace[b + ((2u * k + 2u) & (zp.size - 1u))], x, xf);
+}
+
+fn zc_st_cur(c: u32, k: u32, x: u32, xf: Fe) -> Ef {
+    let i = c * zp.size + 2u * k;
+    return zc_lerp_ef(zc_st[i], zc_st[i + 1u], x, xf);
+}
+
+fn zc_st_next(c: u32, k: u32, x: u32, xf: Fe) -> Ef {
+    return zc_st_cur(ZC_W + c, k, x, xf);
+}
+
+fn zc_per_ext(j: u32, k: u32, x: u32, xf: Fe) -> Ef {
+    let m = zp.per_size - 1u;
+    let b = j * zp.per_size;
+    return zc_lerp_ef(zc_per[b + ((2u * k) & m)], zc_per[b + ((2u * k + 1u) & m)], x, xf);
+}
+
+fn zc_per_base(j: u32, k: u32, x: u32, xf: Fe) -> Fe {
+    // round 0: periodic values are base-field elements embedded in Ef
+    return ef_coeff(zc_per_ext(j, k, x, xf), 0u);
+}
+
+fn zc_alpha(j: u32) -> Ef { return zc_aux[2u + j]; }
+fn zc_cf() -> Ef { return zc_aux[0]; }
+fn zc_cl() -> Ef { return zc_aux[1]; }
+
+// -- round polynomial ---------------------------------------------------------
+
+fn zc_reduce(lid: u32, wg: u32, acc: ptr<function, array<Ef, ZC_NPTS>>) {
+    for (var x = 0u; x < ZC_NPTS; x++) {
+        zc_red[x * ZC_WG + lid] = (*acc)[x];
+    }
+    workgroupBarrier();
+    for (var s = ZC_WG / 2u; s > 0u; s >>= 1u) {
+        if (lid < s) {
+            for (var x = 0u; x < ZC_NPTS; x++) {
+                zc_red[x * ZC_WG + lid] = ef_add(zc_red[x * ZC_WG + lid], zc_red[x * ZC_WG + lid + s]);
+            }
+        }
+        workgroupBarrier();
+    }
+    if (lid < ZC_NPTS) {
+        zc_out[wg * ZC_NPTS + lid] = zc_red[lid * ZC_WG];
+    }
+}
+
+// Partial sums over pairs k = gid, gid + threads, ... of eq(X) * C(X), X = 0..D.
+@compute @workgroup_size(ZC_WG)
+fn zc_round_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let wg = flat_id(wid, nwg);
+    var acc: array<Ef, ZC_NPTS>;
+    for (var k = wg * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
+        let e0 = zc_st[zp.eq_index * zp.size + 2u * k];
+        let de = ef_sub(zc_st[zp.eq_index * zp.size + 2u * k + 1u], e0);
+        var e = e0;
+        for (var x = 0u; x < ZC_NPTS; x++) {
+            acc[x] = ef_add(acc[x], ef_mul(e, zc_eval_base(k, x, fe_from_u32(x), zp.half)));
+            e = ef_add(e, de);
+        }
+    }
+    zc_reduce(lid, wg, &acc);
+}
+
+@compute @workgroup_size(ZC_WG)
+fn zc_round_ext(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                @builtin(local_invocation_index) lid: u32) {
+    let wg = flat_id(wid, nwg);
+    var acc: array<Ef, ZC_NPTS>;
+    for (var k = wg * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
+        let e0 = zc_st[zp.eq_index * zp.size + 2u * k];
+        let de = ef_sub(zc_st[zp.eq_index * zp.size + 2u * k + 1u], e0);
+        var e = e0;
+        for (var x = 0u; x < ZC_NPTS; x++) {
+            acc[x] = ef_add(acc[x], ef_mul(e, zc_eval_ext(k, x, fe_from_u32(x), zp.half)));
+            e = ef_add(e, de);
+        }
+    }
+    zc_reduce(lid, wg, &acc);
+}
+
+// -- folds ----------------------------------------------------------------------
+
+fn zc_fold_selectors(r: Ef) {
+    zc_aux[0] = ef_sub(zc_aux[0], ef_mul(zc_aux[0], r));
+    zc_aux[1] = ef_mul(zc_aux[1], r);
+}
+
+// Round 0: trace (base) and eq0 -> state (2w + 1 tables of half values).
+@compute @workgroup_size(ZC_WG)
+fn zc_fold_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                @builtin(local_invocation_index) lid: u32) {
+    let id = flat_id(wid, nwg) * ZC_WG + lid;
+    if (id >= (2u * ZC_W + 1u) * zp.half) { return; }
+    let r = zc_chal[zp.slot];
+    if (id == 0u) { zc_fold_selectors(r); }
+    let t = id / zp.half;
+    let i = id - t * zp.half;
+    var v: Ef;
+    if (t < ZC_W) {
+        let a = zc_trace[t * zp.size + 2u * i];
+        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_trace[t * zp.size + 2u * i + 1u], a)), a);
+    } else if (t < 2u * ZC_W) {
+        let b = (t - ZC_W) * zp.size;
+        let a = zc_trace[b + 2u * i + 1u];
+        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_trace[b + ((2u * i + 2u) & (zp.size - 1u))], a)), a);
+    } else {
+        let a = zc_st[2u * i];
+        v = ef_add(a, ef_mul(r, ef_sub(zc_st[2u * i + 1u], a)));
+    }
+    zc_out[t * zp.half + i] = v;
+}
+
+// Round i >= 1: state -> next state.
+@compute @workgroup_size(ZC_WG)
+fn zc_fold_ext(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) lid: u32) {
+    let id = flat_id(wid, nwg) * ZC_WG + lid;
+    if (id >= (2u * ZC_W + 1u) * zp.half) { return; }
+    let r = zc_chal[zp.slot];
+    if (id == 0u) { zc_fold_selectors(r); }
+    let t = id / zp.half;
+    let i = id - t * zp.half;
+    let a = zc_st[t * zp.size + 2u * i];
+    zc_out[t * zp.half + i] = ef_add(a, ef_mul(r, ef_sub(zc_st[t * zp.size + 2u * i + 1u], a)));
+}
+
+// -- setup -------------------------------------------------------------
+
+// aux = [1, 1, alpha^0, ..., alpha^(ncons-1)], alpha = chal[slot].  One thread.
+@compute @workgroup_size(1)
+fn zc_setup() {
+    let alpha = zc_chal[zp.slot];
+    zc_aux[0] = ef_one();
+    zc_aux[1] = ef_one();
+    var a = ef_one();
+    for (var j = 0u; j < ZC_NCONS; j++) {
+        zc_aux[2u + j] = a;
+        a = ef_mul(a, alpha);
+    }
+}

@@ -1,0 +1,163 @@
+"""Field-native Merkle commitments on the GPU (shaders/merkle.wgsl + hemera_tree.wgsl).
+
+NumPy twins: ``wgprover/merkle/reference.py`` (same names).  ``commit``,
+``open_paths`` and ``open_leaves`` only record into a Recorder; the tree stays
+on the GPU (one buffer, all levels) and nothing is read back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wgprover.field import Field
+from wgprover.hemera import gpu as hemera_gpu
+
+from .reference import check_shape
+
+WG = 64
+DIGEST_BYTES = 32
+
+
+@dataclass
+class MerkleTree:
+    """Handle of a committed matrix: the tree buffer and the geometry."""
+
+    buffer: object  # digests (4 Goldilocks, 32 bytes) of all levels back to back
+    field: Field
+    mat_buf: object
+    mat_offset: int  # bytes
+    rows: int
+    width: int
+    elems_per_entry: int
+    log_leaf_rows: int
+    n_leaves: int
+
+    @property
+    def height(self) -> int:
+        return self.n_leaves.bit_length() - 1
+
+    @property
+    def level_offsets(self) -> list[int]:
+        """Digest index of the first node of each level (leaves first, root last)."""
+        two_l = 2 * self.n_leaves
+        return [two_l - (two_l >> lvl) for lvl in range(self.height + 1)]
+
+    @property
+    def root_offset(self) -> int:
+        """Byte offset of the root digest in ``buffer``."""
+        return self.level_offsets[-1] * DIGEST_BYTES
+
+    @property
+    def leaf_size(self) -> int:
+        """Elements per leaf, m = 2^k * width * d."""
+        return (self.width * self.elems_per_entry) << self.log_leaf_rows
+
+    @property
+    def nbytes(self) -> int:
+        return (2 * self.n_leaves - 1) * DIGEST_BYTES
+
+
+def tree_bytes(rows: int, log_leaf_rows: int = 0) -> int:
+    """Size of the tree buffer for a matrix of ``rows`` rows."""
+    return (2 * (rows >> log_leaf_rows) - 1) * DIGEST_BYTES
+
+
+def _kernel(ctx, field: Field, entry: str):
+    return hemera_gpu.kernel(ctx, "merkle", entry, field=field)
+
+
+def _dummy(ctx, slot: str):
+    key = f"merkle_dummy_{slot}"
+    buf = ctx.cache.get(key)
+    if buf is None:
+        buf = ctx.cache[key] = ctx.buffer(64, label=key)
+    return buf
+
+
+def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0) -> np.ndarray:
+    esize = np.dtype(tree.field.dtype).itemsize
+    return np.array([tree.mat_offset // esize, tree.rows, tree.width, tree.elems_per_entry,
+                     tree.log_leaf_rows, tree.n_leaves, tree.height, idx_off, count, out_off, 0, 0],
+                    dtype=np.uint32)
+
+
+def _aligned(offset: int, unit: int, what: str) -> int:
+    if offset % unit:
+        raise ValueError(f"{what} offset {offset} is not a multiple of {unit} bytes")
+    return offset // unit
+
+
+def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: int = 0,
+           elems_per_entry: int = 1, mat_offset: int = 0, tree_buf=None) -> MerkleTree:
+    """Record the Merkle commitment of a column-major matrix in ``mat_buf``.
+
+    Leaves of 2^log_leaf_rows rows x width columns x elems_per_entry
+    coefficients are hashed with hemera hash_elements, then every level is
+    compressed with hash_node, all into one tree buffer (allocated unless
+    ``tree_buf`` is given).  The root digest ends at ``tree.root_offset``.
+    """
+    ctx = rec.ctx
+    n = check_shape(rows, width, log_leaf_rows, elems_per_entry)
+    esize = np.dtype(field.dtype).itemsize
+    _aligned(mat_offset, esize, "matrix")
+    need = mat_offset + rows * width * elems_per_entry * esize
+    if need > mat_buf.size:
+        raise ValueError(f"matrix buffer holds {mat_buf.size} bytes, the {rows}x{width} matrix needs {need}")
+    if mat_buf.size > ctx.max_binding():
+        raise ValueError(f"matrix buffer of {mat_buf.size} bytes exceeds the storage binding limit "
+                         f"{ctx.max_binding()} ({ctx.profile} profile)")
+    tree = MerkleTree(tree_buf, field, mat_buf, mat_offset, rows, width, elems_per_entry, log_leaf_rows, n)
+    if tree_buf is None:
+        tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
+    elif tree_buf.size < tree.nbytes:
+        raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
+    k = _kernel(ctx, field, "merkle_leaves")
+    rec.dispatch(k, [mat_buf, tree.buffer, _dummy(ctx, "idx"), _dummy(ctx, "gl"), _dummy(ctx, "fe"),
+                     _params(tree)], (n + WG - 1) // WG)
+    offs = tree.level_offsets
+    for lvl in range(tree.height):
+        hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
+    return tree
+
+
+def open_paths(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: int,
+               out_buf, out_offset: int) -> None:
+    """Record gathering the sibling paths of ``count`` queried leaves.
+
+    Query indices are u32 at byte ``indices_offset`` of indices_buf (taken modulo
+    the leaf count).  Output: for each query, ``height`` digests bottom-up
+    (32 bytes each, level-0 sibling first), written from byte ``out_offset``.
+    """
+    idx_off = _aligned(indices_offset, 4, "indices")
+    out_off = _aligned(out_offset, 8, "path output")
+    k = _kernel(rec.ctx, tree.field, "merkle_open_paths")
+    threads = count * tree.height
+    rec.dispatch(k, [_dummy(rec.ctx, "mat"), tree.buffer, indices_buf, out_buf, _dummy(rec.ctx, "fe"),
+                     _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
+
+
+def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: int,
+                out_buf, out_offset: int) -> None:
+    """Record gathering the values of ``count`` queried leaves (m = 2^k * width * d
+    elements each, row-major within the leaf, in the field's own element format)
+    into out_buf from byte ``out_offset``."""
+    esize = np.dtype(tree.field.dtype).itemsize
+    idx_off = _aligned(indices_offset, 4, "indices")
+    out_off = _aligned(out_offset, esize, "leaf output")
+    k = _kernel(rec.ctx, tree.field, "merkle_open_leaves")
+    threads = count * tree.leaf_size
+    rec.dispatch(k, [tree.mat_buf, _dummy(rec.ctx, "tree"), indices_buf, _dummy(rec.ctx, "gl"), out_buf,
+                     _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
+
+
+def read_root(ctx, tree: MerkleTree) -> np.ndarray:
+    """The root digest (4 uint64); one host sync."""
+    return ctx.read(tree.buffer, np.uint64, 4, offset=tree.root_offset)
+
+
+def read_levels(ctx, tree: MerkleTree) -> list[np.ndarray]:
+    """All levels (for tests); one host sync."""
+    flat = ctx.read(tree.buffer, np.uint64, 4 * (2 * tree.n_leaves - 1)).reshape(-1, 4)
+    return [flat[o:o + (tree.n_leaves >> lvl)] for lvl, o in enumerate(tree.level_offsets)]

@@ -1,0 +1,119 @@
+"""NumPy reference of the field-native Merkle commitment (PROTOCOL.md, "Hemera
+field-native hashing and Merkle commitments").
+
+A committed matrix has ``width`` columns of ``rows`` entries, stored
+column-major exactly as on the GPU: entry (row r, column c) is the ``d``
+consecutive base elements at flat index ``(c * rows + r) * d`` (d = 1 for base
+columns, the extension degree for extension columns).  BabyBear elements are
+embedded in Goldilocks by value (``fe_to_gl``), so one hash serves both fields.
+
+* leaf i = rows [i 2^k, (i+1) 2^k) x all columns, flattened row-major within
+  the leaf (for row: for column: for coefficient), m = 2^k * width * d
+  elements, digest = hemera ``hash_elements`` (domain 0x10);
+* node = hemera ``hash_node(left, right)`` (flags lane = PARENT);
+* the number of leaves rows / 2^k must be a power of two; levels[0] are the
+  leaf digests, levels[h] = [root]; the GPU keeps the same levels back to back
+  in one buffer (digest index of level l = 2L - 2L / 2^l).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from wgprover.field import Field
+from wgprover.hemera import reference as hemera
+
+
+@dataclass
+class Tree:
+    levels: list[np.ndarray]  # levels[l]: (L >> l, 4) uint64 digests
+
+    @property
+    def root(self) -> np.ndarray:
+        return self.levels[-1][0]
+
+    @property
+    def n_leaves(self) -> int:
+        return self.levels[0].shape[0]
+
+    @property
+    def height(self) -> int:
+        return len(self.levels) - 1
+
+    def flat(self) -> np.ndarray:
+        """All levels back to back, (2L - 1, 4): the GPU tree buffer."""
+        return np.concatenate(self.levels)
+
+
+def check_shape(rows: int, width: int, log_leaf_rows: int, elems_per_entry: int) -> int:
+    """Validate the matrix geometry; returns the number of leaves."""
+    if width < 1 or elems_per_entry < 1 or log_leaf_rows < 0:
+        raise ValueError(f"bad Merkle matrix shape: width={width}, d={elems_per_entry}, k={log_leaf_rows}")
+    leaf_rows = 1 << log_leaf_rows
+    if rows < leaf_rows or rows % leaf_rows:
+        raise ValueError(f"Merkle rows={rows} is not a multiple of the leaf height 2^{log_leaf_rows}")
+    n = rows // leaf_rows
+    if n & (n - 1):
+        raise ValueError(f"Merkle tree needs a power-of-two number of leaves, got rows/2^k = {n}")
+    return n
+
+
+def _as_matrix(field: Field, values, rows: int, width: int, d: int) -> np.ndarray:
+    v = field.base.check(np.asarray(values), "Merkle matrix").reshape(-1)
+    if v.size != rows * width * d:
+        raise ValueError(f"Merkle matrix has {v.size} elements, expected rows*width*d = {rows * width * d}")
+    return v.reshape(width, rows, d)
+
+
+def leaf_values(field: Field, values, rows: int, width: int, log_leaf_rows: int = 0,
+                elems_per_entry: int = 1, indices=None) -> np.ndarray:
+    """Leaf contents (L or len(indices), m) in native dtype, row-major within a leaf."""
+    n = check_shape(rows, width, log_leaf_rows, elems_per_entry)
+    mat = _as_matrix(field, values, rows, width, elems_per_entry)  # (w, rows, d)
+    k = 1 << log_leaf_rows
+    by_leaf = mat.reshape(width, n, k, elems_per_entry).transpose(1, 2, 0, 3)  # (L, k, w, d)
+    if indices is not None:
+        by_leaf = by_leaf[np.asarray(indices, dtype=np.int64) % n]
+    return np.ascontiguousarray(by_leaf).reshape(by_leaf.shape[0], -1)
+
+
+def leaf_digests(leaves: np.ndarray) -> np.ndarray:
+    """hash_elements of leaf contents (any canonical field dtype) -> (L, 4)."""
+    return hemera.hash_elements(np.asarray(leaves).astype(np.uint64))
+
+
+def commit(field: Field, values, rows: int, width: int, log_leaf_rows: int = 0,
+           elems_per_entry: int = 1) -> Tree:
+    """Merkle tree of a column-major matrix (see module docstring)."""
+    levels = [leaf_digests(leaf_values(field, values, rows, width, log_leaf_rows, elems_per_entry))]
+    while levels[-1].shape[0] > 1:
+        cur = levels[-1]
+        levels.append(hemera.hash_node(cur[0::2], cur[1::2]))
+    return Tree(levels)
+
+
+def open_paths(tree: Tree, indices) -> np.ndarray:
+    """Sibling paths (count, h, 4), bottom-up; indices are taken modulo the leaf count."""
+    idx = np.asarray(indices, dtype=np.int64) % tree.n_leaves
+    out = np.zeros((idx.size, tree.height, 4), dtype=np.uint64)
+    for lvl in range(tree.height):
+        out[:, lvl] = tree.levels[lvl][(idx >> lvl) ^ 1]
+    return out
+
+
+def verify_path(root, leaf_index: int, leaf_digest, path) -> bool:
+    """Recompute the root from a leaf digest and its bottom-up sibling path.
+
+    The path length fixes the tree height; leaf_index must be < 2^height.
+    """
+    path = np.asarray(path, dtype=np.uint64).reshape(-1, 4)
+    if not 0 <= int(leaf_index) < (1 << path.shape[0]):
+        return False
+    cur = np.asarray(leaf_digest, dtype=np.uint64).reshape(4)
+    i = int(leaf_index)
+    for sib in path:
+        cur = hemera.hash_node(sib, cur) if i & 1 else hemera.hash_node(cur, sib)
+        i >>= 1
+    return bool(np.array_equal(cur, np.asarray(root, dtype=np.uint64).reshape(4)))
