@@ -11,20 +11,39 @@
 @group(0) @binding(2) var<storage, read> ntt_consts: array<Fe>; // [i] = 2^-i
 @group(0) @binding(3) var<uniform> prm: NttPass;
 
+// Twiddle of the butterfly whose lower element is tile element e, at the
+// stage on tile bit `bit`: w_{2h}^(g mod h) with h = 2^(global bit).
+fn ntt_twiddle(t: u32, e: u32, bit: u32) -> Fe {
+    let h = 1u << (prm.lo_bits + bit - prm.run_bits);
+    return ntt_tw[h + (ntt_index(t, e) & (h - 1u))];
+}
+
 // DIF stages of this pass on the tile, highest stage bit first.
 fn ntt_dif_tile(lid: u32, t: u32) {
-    for (var j = 0u; j < prm.k; j++) {
-        let sb = prm.k - 1u - j;
-        let dist_bits = prm.run_bits + sb;
-        let h = 1u << (prm.lo_bits + sb); // half-size of this global stage
-        for (var b = lid; b < TILE / 2u; b += WG) {
-            let e = ntt_pair(b, dist_bits);
-            // position inside the stage block = global index mod h
-            let w = ntt_tw[h + (ntt_index(t, e.x) & (h - 1u))];
-            let x = ntt_tile_mem[e.x];
-            let y = ntt_tile_mem[e.y];
-            ntt_tile_mem[e.x] = fe_add(x, y);
-            ntt_tile_mem[e.y] = fe_mul(fe_sub(x, y), w);
+    let nr = ntt_rounds();
+    for (var q = 0u; q < nr; q++) {
+        let rd = ntt_round(q, true);
+        let base = ntt_base(lid, rd.x);
+        var x: array<Fe, NTT_R>;
+        for (var i = 0u; i < NTT_R; i++) {
+            x[i] = ntt_tile_mem[ntt_swz(base | (i << rd.x))];
+        }
+        for (var jj = 0u; jj < NTT_RB; jj++) {
+            let j = NTT_RB - 1u - jj;
+            if (j >= rd.y && j < rd.y + rd.z) {
+                for (var i = 0u; i < NTT_R / 2u; i++) {
+                    let i0 = ntt_spread(i, j);
+                    let i1 = i0 | (1u << j);
+                    let w = ntt_twiddle(t, base | (i0 << rd.x), rd.x + j);
+                    let a = x[i0];
+                    let b = x[i1];
+                    x[i0] = fe_add(a, b);
+                    x[i1] = fe_mul(fe_sub(a, b), w);
+                }
+            }
+        }
+        for (var i = 0u; i < NTT_R; i++) {
+            ntt_tile_mem[ntt_swz(base | (i << rd.x))] = x[i];
         }
         workgroupBarrier();
     }
@@ -32,16 +51,29 @@ fn ntt_dif_tile(lid: u32, t: u32) {
 
 // DIT stages of this pass on the tile, lowest stage bit first.
 fn ntt_dit_tile(lid: u32, t: u32) {
-    for (var j = 0u; j < prm.k; j++) {
-        let dist_bits = prm.run_bits + j;
-        let h = 1u << (prm.lo_bits + j);
-        for (var b = lid; b < TILE / 2u; b += WG) {
-            let e = ntt_pair(b, dist_bits);
-            let w = ntt_tw[h + (ntt_index(t, e.x) & (h - 1u))];
-            let x = ntt_tile_mem[e.x];
-            let y = fe_mul(ntt_tile_mem[e.y], w);
-            ntt_tile_mem[e.x] = fe_add(x, y);
-            ntt_tile_mem[e.y] = fe_sub(x, y);
+    let nr = ntt_rounds();
+    for (var q = 0u; q < nr; q++) {
+        let rd = ntt_round(q, false);
+        let base = ntt_base(lid, rd.x);
+        var x: array<Fe, NTT_R>;
+        for (var i = 0u; i < NTT_R; i++) {
+            x[i] = ntt_tile_mem[ntt_swz(base | (i << rd.x))];
+        }
+        for (var j = 0u; j < NTT_RB; j++) {
+            if (j >= rd.y && j < rd.y + rd.z) {
+                for (var i = 0u; i < NTT_R / 2u; i++) {
+                    let i0 = ntt_spread(i, j);
+                    let i1 = i0 | (1u << j);
+                    let w = ntt_twiddle(t, base | (i0 << rd.x), rd.x + j);
+                    let a = x[i0];
+                    let b = fe_mul(x[i1], w);
+                    x[i0] = fe_add(a, b);
+                    x[i1] = fe_sub(a, b);
+                }
+            }
+        }
+        for (var i = 0u; i < NTT_R; i++) {
+            ntt_tile_mem[ntt_swz(base | (i << rd.x))] = x[i];
         }
         workgroupBarrier();
     }
@@ -51,7 +83,7 @@ fn ntt_load(lid: u32, t: u32) {
     for (var e = lid; e < TILE; e += WG) {
         let g = ntt_index(t, e);
         if (g < prm.total) {
-            ntt_tile_mem[e] = ntt_data[g];
+            ntt_tile_mem[ntt_swz(e)] = ntt_data[g];
         }
     }
     workgroupBarrier();
@@ -63,7 +95,7 @@ fn ntt_store(lid: u32, t: u32) {
     for (var e = lid; e < TILE; e += WG) {
         let g = ntt_index(t, e);
         if (g < prm.total) {
-            var v = ntt_tile_mem[e];
+            var v = ntt_tile_mem[ntt_swz(e)];
             if (scale) {
                 v = fe_mul(v, n_inv);
             }

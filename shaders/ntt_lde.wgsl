@@ -31,7 +31,7 @@ fn lde(
             let i = g & ((1u << n) - 1u);
             let base = ((g >> n) & ((1u << r) - 1u)) * stride;
             let s = fe_mul(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
-            ntt_tile_mem[e] = fe_mul(lde_src[((g >> (n + r)) << n) + i], s);
+            ntt_tile_mem[ntt_swz(e)] = fe_mul(lde_src[((g >> (n + r)) << n) + i], s);
         }
     }
     workgroupBarrier();

@@ -19,6 +19,18 @@ TWO_ADICITY = 32
 EPSILON = np.uint64(0xFFFF_FFFF)  # 2^64 mod p = 2^32 - 1
 
 _P = np.uint64(P)
+
+
+def _wrapping(fn):
+    """uint64 arithmetic here wraps on purpose; NumPy scalars would warn."""
+    import functools
+
+    @functools.wraps(fn)
+    def inner(*args):
+        with np.errstate(over="ignore", under="ignore"):
+            return fn(*args)
+
+    return inner
 _MASK32 = np.uint64(0xFFFF_FFFF)
 _S32 = np.uint64(32)
 
@@ -44,6 +56,7 @@ def check(x: np.ndarray, what: str = "value") -> np.ndarray:
     return a
 
 
+@_wrapping
 def add(a, b):
     a = asarray(a)
     b = asarray(b)
@@ -53,6 +66,7 @@ def add(a, b):
     return np.where(s >= _P, s - _P, s)
 
 
+@_wrapping
 def sub(a, b):
     a = asarray(a)
     b = asarray(b)
@@ -60,11 +74,13 @@ def sub(a, b):
     return np.where(a < b, d + _P, d)
 
 
+@_wrapping
 def neg(a):
     a = asarray(a)
     return np.where(a == 0, a, _P - a)
 
 
+@_wrapping
 def _mul_wide(a, b):
     """Full 128-bit product as (hi, lo) uint64 arrays."""
     a0 = a & _MASK32
@@ -81,6 +97,7 @@ def _mul_wide(a, b):
     return hi, lo
 
 
+@_wrapping
 def reduce128(hi, lo):
     """Reduce hi*2^64 + lo modulo p (hi, lo uint64 arrays)."""
     hi_hi = hi >> _S32

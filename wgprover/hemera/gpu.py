@@ -11,7 +11,7 @@ the others upload, submit and read back (one host sync each).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,71 +86,15 @@ def permute(ctx, states: np.ndarray) -> np.ndarray:
     return ctx.read(dst, np.uint64, flat.size).reshape(s.shape)
 
 
-# ---------------------------------------------------------------------------
-# byte sources (bytes-like or binary file objects), read in bounded segments
-# ---------------------------------------------------------------------------
-
-Source = "bytes | bytearray | memoryview | np.ndarray | BinaryIO"
-
-
-def _segments(source, size: int) -> Iterable[memoryview]:
-    """Yield consecutive pieces of exactly ``size`` bytes (the last may be shorter;
-    at least one piece, possibly empty).  Files are read by a helper thread one
-    piece ahead, so disk reads overlap GPU work; at most 3 pieces are alive."""
-    if not hasattr(source, "read"):
-        mv = memoryview(np.ascontiguousarray(source) if isinstance(source, np.ndarray) else source).cast("B")
-        if len(mv) == 0:
-            yield mv
-        for i in range(0, len(mv), size):
-            yield mv[i:i + size]
-        return
-
-    import queue
-    import threading
-
-    q: queue.Queue = queue.Queue(maxsize=1)
-
-    def reader() -> None:
-        try:
-            while True:
-                buf = _read_exact(source, size)
-                q.put(buf)
-                if len(buf) < size:
-                    return
-        except BaseException as e:  # noqa: BLE001 - re-raised in the consumer
-            q.put(e)
-
-    threading.Thread(target=reader, daemon=True).start()
-    while True:
-        item = q.get()
-        if isinstance(item, BaseException):
-            raise item
-        yield memoryview(item)
-        if len(item) < size:
-            return
-
-
-def _read_exact(f, n: int) -> bytes:
-    parts, got = [], 0
-    while got < n:
-        b = f.read(n - got)
-        if not b:
-            break
-        parts.append(b)
-        got += len(b)
-    return b"".join(parts)
-
-
-def _lookahead(it: Iterable[memoryview]) -> Iterable[tuple[memoryview, bool]]:
-    """(piece, is_last) pairs."""
-    it = iter(it)
-    cur = next(it)
-    for nxt in it:
-        if len(nxt) == 0:  # a file whose size is a multiple of the piece size
-            break
-        yield cur, False
-        cur = nxt
-    yield cur, True
+def _write(ctx, buf, piece: memoryview) -> None:
+    """queue.write_buffer without extra host copies (pads only a ragged tail)."""
+    n = len(piece)
+    body = n // 4 * 4
+    if body:
+        ctx.device.queue.write_buffer(buf, 0, piece[:body])
+    if n > body:
+        tail = bytes(piece[body:]) + b"\0" * (4 - (n - body))
+        ctx.device.queue.write_buffer(buf, body, tail)
 
 
 # ---------------------------------------------------------------------------
@@ -225,11 +169,11 @@ def hash(ctx, source, domain: int = hp.DOMAIN_HASH, segment_bytes: int = 56 << 1
     dbuf = None
     total = 0
     first = True
-    for piece, last in _lookahead(_segments(source, segment_bytes)):
+    for piece, last in ref.with_last(ref.iter_pieces(source, segment_bytes)):
         n = len(piece)
         if dbuf is None:
             dbuf = ctx.buffer(max(n, 4) + 16, label="hemera-segment")
-        ctx.write(dbuf, bytes(piece))
+        _write(ctx, dbuf, piece)
         total += n
         rec = ctx.recorder("hemera-hash")
         record_absorb(rec, dbuf, 0, n, sbuf, 0, init=first, final=last, total_len=total, domain=domain)
@@ -239,6 +183,31 @@ def hash(ctx, source, domain: int = hp.DOMAIN_HASH, segment_bytes: int = 56 << 1
             progress(n)
         if not last:
             ctx.read(sbuf, np.uint8, 16)  # bound queued work (and host memory) per segment
+    return ref.digest_to_bytes(ctx.read(sbuf, np.uint64, 4))
+
+
+def keyed_hash(ctx, key: bytes, data: bytes) -> bytes:
+    """Keyed hash (domain 0x01): the key is absorbed as the first 32 input bytes."""
+    if len(key) != hp.OUTPUT_BYTES:
+        raise ValueError(f"hemera key must be {hp.OUTPUT_BYTES} bytes, got {len(key)}")
+    return ref.digest_to_bytes(hash_many(ctx, [bytes(key) + bytes(data)], hp.DOMAIN_KEYED)[0])
+
+
+def derive_key(ctx, context: str | bytes, material: bytes) -> bytes:
+    """Key derivation (domains 0x02 / 0x03), as reference.derive_key."""
+    ctx_bytes = context.encode() if isinstance(context, str) else bytes(context)
+    ctx_digest = hash_many(ctx, [ctx_bytes], hp.DOMAIN_DERIVE_KEY_CONTEXT)[0]
+    init = np.zeros((1, hp.WIDTH), dtype=np.uint64)
+    init[0, :4] = ctx_digest
+    init[0, hp.LANE_DOMAIN] = hp.DOMAIN_DERIVE_KEY_MATERIAL
+    data, _ = _pack_messages([material])
+    sin = ctx.upload(init, label="hemera-derive-init")
+    sbuf = ctx.buffer(hp.WIDTH * 8, label="hemera-derive-state")
+    dbuf = ctx.upload(data, label="hemera-derive-material")
+    rec = ctx.recorder("hemera-derive-key")
+    record_permute(rec, sin, sbuf, 1)
+    record_absorb(rec, dbuf, 0, len(material), sbuf, 0, init=False, final=True, total_len=len(material))
+    rec.submit()
     return ref.digest_to_bytes(ctx.read(sbuf, np.uint64, 4))
 
 
@@ -301,12 +270,12 @@ def root_hash(ctx, source, segment_bytes: int | None = None,
     dbuf = None
     tops: list[np.ndarray] = []
     counter = 0
-    for piece, last in _lookahead(_segments(source, seg_bytes)):
+    for piece, last in ref.with_last(ref.iter_pieces(source, seg_bytes)):
         n = len(piece)
         single = last and not tops
         if dbuf is None:
             dbuf = ctx.buffer(max(n, 4) + 16, label="hemera-segment")
-        ctx.write(dbuf, bytes(piece))
+        _write(ctx, dbuf, piece)
         rec = ctx.recorder("hemera-root-hash")
         nch = record_leaves(rec, dbuf, 0, n, cv_buf, 0, counter0=counter,
                             is_root=single and n <= hp.CHUNK_SIZE)

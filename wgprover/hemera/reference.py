@@ -15,7 +15,9 @@ of 4 Goldilocks elements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -298,17 +300,17 @@ def chunk_digests(data: bytes | np.ndarray, first_counter: int = 0, is_root: boo
     return bind_leaves(base, np.arange(first_counter, first_counter + n), is_root)
 
 
-def reduce_tree(level: np.ndarray) -> np.ndarray:
-    """Left-balanced tree root of N >= 2 chaining values, level by level.
+def reduce_tree(level: np.ndarray, root: bool = True) -> np.ndarray:
+    """Left-balanced tree of N >= 1 chaining values, reduced level by level.
 
     Adjacent pairs are compressed (PARENT); an odd last node is promoted
-    unchanged; the final compression gets PARENT | ROOT.  This equals the
-    spec's recursive split at 2^(ceil(log2 N) - 1).
+    unchanged; with ``root`` the final compression gets PARENT | ROOT.  This
+    equals the spec's recursive split at 2^(ceil(log2 N) - 1).
     """
     while level.shape[0] > 1:
         n = level.shape[0]
         pairs = n // 2
-        flags = hp.FLAG_PARENT | (hp.FLAG_ROOT if n == 2 else 0)
+        flags = hp.FLAG_PARENT | (hp.FLAG_ROOT if root and n == 2 else 0)
         parents = hash_node_flags(level[0:2 * pairs:2], level[1:2 * pairs:2], flags)
         level = np.concatenate([parents, level[2 * pairs:]]) if n % 2 else parents
     return level[0]
@@ -335,6 +337,113 @@ def root_hash_many(msgs: Sequence[bytes]) -> list[bytes]:
         out.append(digest_to_bytes(level[0] if n == 1 else reduce_tree(level)))
         start += n
     return out
+
+
+# ---------------------------------------------------------------------------
+# streaming (bounded memory): shared by the NumPy and GPU drivers
+# ---------------------------------------------------------------------------
+
+def iter_pieces(source, size: int) -> Iterator[memoryview]:
+    """Consecutive pieces of exactly ``size`` bytes of a bytes-like object or a
+    binary file (the last may be shorter; at least one piece, possibly empty).
+    Files are read by a helper thread one piece ahead, so reading overlaps the
+    hashing; at most three pieces are alive at a time."""
+    if not hasattr(source, "read"):
+        mv = memoryview(np.ascontiguousarray(source) if isinstance(source, np.ndarray) else source).cast("B")
+        if len(mv) == 0:
+            yield mv
+        for i in range(0, len(mv), size):
+            yield mv[i:i + size]
+        return
+
+    q: queue.Queue = queue.Queue(maxsize=1)
+
+    def reader() -> None:
+        try:
+            while True:
+                buf = _read_exact(source, size)
+                q.put(buf)
+                if len(buf) < size:
+                    return
+        except BaseException as e:  # noqa: BLE001 - re-raised by the consumer
+            q.put(e)
+
+    threading.Thread(target=reader, daemon=True, name="hemera-reader").start()
+    while True:
+        item = q.get()
+        if isinstance(item, BaseException):
+            raise item
+        yield memoryview(item)
+        if len(item) < size:
+            return
+
+
+def _read_exact(f, n: int) -> bytes:
+    parts, got = [], 0
+    while got < n:
+        b = f.read(n - got)
+        if not b:
+            break
+        parts.append(b)
+        got += len(b)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def with_last(pieces: Iterable[memoryview]) -> Iterator[tuple[memoryview, bool]]:
+    """(piece, is_last) pairs; an empty trailing piece is dropped (except alone)."""
+    it = iter(pieces)
+    cur = next(it)
+    for nxt in it:
+        if len(nxt) == 0:
+            break
+        yield cur, False
+        cur = nxt
+    yield cur, True
+
+
+def root_hash_stream(source, segment_chunks: int = 256,
+                     progress: Callable[[int], None] | None = None) -> bytes:
+    """root_hash of bytes or a binary file in bounded memory.
+
+    Segments of 2^s chunks are complete, aligned subtrees of the left-balanced
+    tree: each is reduced to one chaining value, then the segment values are
+    reduced with PARENT | ROOT on the final compression (the GPU driver
+    ``gpu.root_hash`` does the same)."""
+    if segment_chunks & (segment_chunks - 1):
+        raise ValueError("segment_chunks must be a power of two")
+    tops, counter = [], 0
+    for piece, last in with_last(iter_pieces(source, segment_chunks * hp.CHUNK_SIZE)):
+        single = last and not tops
+        buf = np.frombuffer(piece, dtype=np.uint8)
+        n = max(1, -(-buf.size // hp.CHUNK_SIZE))
+        cvs = chunk_digests(buf, counter, is_root=single and n == 1)
+        tops.append(reduce_tree(cvs, root=single))
+        counter += n
+        if progress is not None:
+            progress(len(piece))
+    return digest_to_bytes(tops[0] if len(tops) == 1 else reduce_tree(np.stack(tops), root=True))
+
+
+def hash_stream(source, domain: int = hp.DOMAIN_HASH, segment_bytes: int = 56 << 10,
+                progress: Callable[[int], None] | None = None) -> bytes:
+    """Plain sponge hash of bytes or a binary file in bounded memory (sequential:
+    one permutation per 56 bytes)."""
+    segment_bytes = max(1, segment_bytes // hp.RATE_BYTES) * hp.RATE_BYTES
+    s = _init_states(1, domain)
+    total = 0
+    for piece, last in with_last(iter_pieces(source, segment_bytes)):
+        total += len(piece)
+        if last:
+            blocks = padded_blocks(np.frombuffer(piece, dtype=np.uint8))
+            s = sponge_blocks(s, blocks[None], np.array([blocks.shape[0]]), np.array([total]))
+        else:
+            blocks = bytes_to_elements(np.frombuffer(piece, dtype=np.uint8).reshape(-1, hp.RATE_BYTES))
+            for blk in blocks:
+                s[:, : hp.RATE] = gl.add(s[:, : hp.RATE], blk)
+                s = permute(s)
+        if progress is not None:
+            progress(len(piece))
+    return digest_to_bytes(s[0, : hp.OUTPUT_ELEMENTS])
 
 
 # ---------------------------------------------------------------------------

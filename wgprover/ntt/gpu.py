@@ -23,7 +23,6 @@ from . import reference as ref
 
 _MAX_TILE_BITS = 13  # 8192 elements; bigger tiles cost occupancy for no fewer passes
 _MIN_RUN_BYTES = 128  # contiguous bytes per tile row in strided passes (coalescing)
-_MAX_WG = 256  # invocations per workgroup (also the webgpu-default limit)
 _MIN_TABLE_LOG = 12  # smallest twiddle table; tables grow to the largest size used
 _BITREV_WG = 256  # @workgroup_size of ntt_bitrev.wgsl
 
@@ -64,11 +63,25 @@ def plan(log_n: int, tile_bits: int, min_run_bits: int) -> list[Pass]:
     return passes
 
 
-def tile_bits(ctx, field: Field) -> int:
+def reg_bits(field: Field) -> int:
+    """log2 of the elements each invocation holds in registers (NTT_RB in
+    shaders/ntt_tile.wgsl: 16 elements of 8 bytes, 32 of 4 bytes)."""
+    return 4 if field.base.BYTES == 8 else 5
+
+
+def tile_bits(ctx, field: Field, log_total: int | None = None) -> int:
     """log2 of the tile: the largest power of two of elements that fits the
-    device's workgroup memory (16 KiB under webgpu-default), capped."""
-    elems = int(ctx.limits["max-compute-workgroup-storage-size"]) // field.base.BYTES
-    return min(_MAX_TILE_BITS, elems.bit_length() - 1)
+    device's workgroup memory (16 KiB under webgpu-default) and invocation
+    limit, capped; smaller when the whole batch (2^log_total elements) would
+    otherwise give fewer than ~256 tiles, so that small transforms still fill
+    the GPU."""
+    rb = reg_bits(field)
+    by_mem = (int(ctx.limits["max-compute-workgroup-storage-size"]) // field.base.BYTES).bit_length() - 1
+    by_inv = int(ctx.limits["max-compute-invocations-per-workgroup"]).bit_length() - 1 + rb
+    tb = min(_MAX_TILE_BITS, by_mem, by_inv)
+    if log_total is not None:
+        tb = min(tb, max(rb + 5, log_total - 8))
+    return tb
 
 
 def _min_run_bits(field: Field) -> int:
@@ -76,13 +89,19 @@ def _min_run_bits(field: Field) -> int:
 
 
 def _kernel(ctx, field: Field, files: list[str], entry: str, tb: int):
-    wg = min(_MAX_WG, int(ctx.limits["max-compute-invocations-per-workgroup"]), max(1, 1 << (tb - 1)))
-    return ctx.kernel(field, files, entry, {"TILE": 1 << tb, "WG": wg})
+    if tb < reg_bits(field):
+        raise ValueError(f"tile of 2^{tb} is smaller than one invocation's 2^{reg_bits(field)} registers")
+    return ctx.kernel(field, files, entry, {"TILE": 1 << tb, "WG": 1 << (tb - reg_bits(field))})
 
 
-def passes_for(ctx, field: Field, log_n: int, tb: int | None = None) -> list[Pass]:
-    """The pass plan used for a size-2^log_n transform on this device (docs/NTT.md §3)."""
-    tb = tile_bits(ctx, field) if tb is None else tb
+def _tile(ctx, field: Field, log_total: int, tile_log: int | None) -> int:
+    return tile_bits(ctx, field, log_total) if tile_log is None else tile_log
+
+
+def passes_for(ctx, field: Field, log_n: int, tb: int | None = None, cols: int = 1) -> list[Pass]:
+    """The pass plan of a size-2^log_n transform of ``cols`` columns on this
+    device, or with tiles of 2^tb (docs/NTT.md §3)."""
+    tb = tile_bits(ctx, field, log_n + (cols - 1).bit_length()) if tb is None else tb
     return plan(log_n, tb, _min_run_bits(field))
 
 
@@ -168,7 +187,7 @@ def record_forward(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_l
     _check(field, log_n, cols)
     if log_n == 0:
         return
-    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
     fwd, _, consts = _tables(ctx, field, log_n)
     _record_tiled(rec, ctx, field, _NTT_FILES, "forward", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb,
                   tables=(fwd, consts))
@@ -180,7 +199,7 @@ def record_inverse(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_l
     _check(field, log_n, cols)
     if log_n == 0:
         return
-    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
     _, inv, consts = _tables(ctx, field, log_n)
     passes = passes_for(ctx, field, log_n, tb)[::-1]  # DIT: low stage bits first
     _record_tiled(rec, ctx, field, _NTT_FILES, "inverse", buf, log_n, cols, passes, tb, flags_last=1,
@@ -213,7 +232,7 @@ def record_lde(
         raise ValueError("log_blowup must be >= 0")
     if src_buf is dst_buf:
         raise ValueError("lde: source and destination must be different buffers")
-    tb = tile_bits(ctx, field) if tile_log is None else tile_log
+    tb = _tile(ctx, field, log_n + log_blowup + (cols - 1).bit_length(), tile_log)
     fwd, _, consts = _tables(ctx, field, log_n)
     scale = _lde_scale(ctx, field, log_n, log_blowup, shift)
     passes = passes_for(ctx, field, log_n, tb)
@@ -236,7 +255,7 @@ def record_mobius(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_lo
     (for each bit i: t[x | 2^i] -= t[x]); several variables per pass."""
     _check(field, log_n, cols)
     if log_n:
-        tb = tile_bits(ctx, field) if tile_log is None else tile_log
+        tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
         _record_tiled(rec, ctx, field, _MOBIUS_FILES, "mobius", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
 
 
@@ -244,7 +263,7 @@ def record_zeta(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log:
     """In place: monomial coefficients -> evaluation tables (inverse of ``record_mobius``)."""
     _check(field, log_n, cols)
     if log_n:
-        tb = tile_bits(ctx, field) if tile_log is None else tile_log
+        tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
         _record_tiled(rec, ctx, field, _MOBIUS_FILES, "zeta", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
 
 

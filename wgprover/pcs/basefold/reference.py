@@ -1,0 +1,134 @@
+"""Basefold codeword arithmetic in NumPy (twin of shaders/basefold.wgsl).
+
+Codewords are stored bit-reversed: position i of a length-L codeword holds
+f(ω_L^bitrev(i)), so positions 2t and 2t+1 hold f(x) and f(-x) with
+x = ω_L^bitrev_{log L - 1}(t), and folding cosets are contiguous (PROTOCOL.md §5).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ...field import Field
+
+
+def bitrev(idx: np.ndarray, bits: int) -> np.ndarray:
+    idx = np.asarray(idx, dtype=np.int64)
+    out = np.zeros_like(idx)
+    for b in range(bits):
+        out |= ((idx >> b) & 1) << (bits - 1 - b)
+    return out
+
+
+def pow_vec(F, base: int, exps: np.ndarray) -> np.ndarray:
+    """base^e for an array of exponents e (square-and-multiply over exponent bits)."""
+    exps = np.asarray(exps, dtype=np.int64)
+    out = np.ones(exps.shape, dtype=F.DTYPE)
+    b = np.array(base, dtype=F.DTYPE)
+    bit = 0
+    while (exps >> bit).any():
+        sel = ((exps >> bit) & 1).astype(bool)
+        out = np.where(sel, F.mul(out, b), out)
+        b = F.sqr(b)
+        bit += 1
+    return out
+
+
+@lru_cache(maxsize=8)
+def _half_inv_twiddles(name: str, log_len: int) -> np.ndarray:
+    from ...field import get_field
+
+    F = get_field(name).base
+    half = 1 << (log_len - 1)
+    w_inv = int(F.inv(np.array([F.root_of_unity(log_len)], dtype=F.DTYPE))[0])
+    # natural-order powers w^-t by doubling, then bit-reverse
+    pw = np.ones(1, dtype=F.DTYPE)
+    while pw.size < half:
+        step = int(F.pow(np.array([w_inv], dtype=F.DTYPE), pw.size)[0])
+        pw = np.concatenate([pw, F.mul(pw, np.array(step, dtype=F.DTYPE))])
+    two_inv = np.array((F.P + 1) // 2, dtype=F.DTYPE)
+    return F.mul(pw[bitrev(np.arange(half), log_len - 1)], two_inv)
+
+
+def half_inv_twiddles(field: Field, log_len: int) -> np.ndarray:
+    """H[t] = 1 / (2 ω_L^bitrev_{log L - 1}(t)) for t < L/2. The table of a length-L
+    codeword is a prefix of the table for any longer one."""
+    return _half_inv_twiddles(field.name, log_len)
+
+
+def fold_codeword(field: Field, cw: np.ndarray, c: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """One fold of an extension codeword (L, d) with challenge c (d,):
+    out[t] = (a + b)/2 + c (a - b) / (2x), a = cw[2t], b = cw[2t+1]."""
+    E = field.ext
+    a, b = cw[0::2], cw[1::2]
+    half = np.array((field.p + 1) // 2, dtype=field.dtype)
+    s = E.mul_base(E.add(a, b), half)
+    d = E.mul_base(E.sub(a, b), h[: a.shape[0]])
+    return E.add(s, E.mul(d, c))
+
+
+def combine_columns(field: Field, cols: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Σ_k β^k cols[k] for base-field columns (w, L) -> extension (L, d) (Horner)."""
+    E = field.ext
+    acc = np.zeros((cols.shape[1], E.d), dtype=field.dtype)
+    for col in cols[::-1]:
+        acc = E.add(E.mul(acc, beta), E.from_base(col))
+    return acc
+
+
+def fold_coset_values(field: Field, values: np.ndarray, log_len: int, leaf: np.ndarray, steps: int,
+                      challenges: np.ndarray) -> np.ndarray:
+    """The verifier's fold: values (Q, 2^steps, d) of coset `leaf` (Q,) of a length
+    2^log_len codeword, folded `steps` times -> (Q, d)."""
+    E = field.ext
+    F = field.base
+    half = np.array((field.p + 1) // 2, dtype=field.dtype)
+    v = values
+    ll = log_len
+    base = leaf.astype(np.int64) << (steps - 1)
+    for s in range(steps):
+        m = v.shape[1] // 2
+        t = base[:, None] + np.arange(m)[None, :]  # pair index in the current codeword
+        x = pow_vec(F, F.root_of_unity(ll), bitrev(t, ll - 1))
+        inv2x = F.inv(F.add(x, x))
+        a, b = v[:, 0::2], v[:, 1::2]
+        sm = E.mul_base(E.add(a, b), half)
+        df = E.mul_base(E.sub(a, b), inv2x)
+        v = E.add(sm, E.mul(df, challenges[s]))
+        ll -= 1
+        base = base >> 1
+    return v[:, 0]
+
+
+def eval_univariate(field: Field, coeffs: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Σ_m coeffs[m] x^m for extension coeffs (M, d) at base points x (Q,) -> (Q, d)."""
+    E = field.ext
+    acc = np.zeros(x.shape + (E.d,), dtype=field.dtype)
+    for c in coeffs[::-1]:
+        acc = E.add(E.mul_base(acc, x), np.broadcast_to(c, acc.shape))
+    return acc
+
+
+def eval_multilinear_coeffs(field: Field, coeffs: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Σ_m coeffs[m] Π_{i in m} point[i] for monomial coefficients (2^f, d)."""
+    E = field.ext
+    v = coeffs
+    for i in range(point.shape[0]):
+        v = E.add(v[0::2], E.mul(v[1::2], point[i]))
+    return v[0]
+
+
+def mobius_ext(field: Field, table: np.ndarray) -> np.ndarray:
+    """Evaluation table (2^f, d) on the hypercube -> monomial coefficients."""
+    E = field.ext
+    t = table.copy()
+    size = t.shape[0]
+    h = 1
+    while h < size:
+        t = t.reshape(-1, 2, h, E.d)
+        t[:, 1] = E.sub(t[:, 1], t[:, 0])
+        t = t.reshape(size, E.d)
+        h *= 2
+    return t

@@ -1,0 +1,196 @@
+"""The wgprover-1 verifier (pure Python/NumPy; never calls a GPU kernel).
+
+It shares only field arithmetic, the hash (hemera, transcript duplex) and
+multilinear evaluation formulas with the provers. Every check raises
+``Reject`` with the first failure; ``verify`` never raises on arbitrary bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .air.language import Air
+from .hemera import reference as hemera
+from .merkle.reference import verify_path
+from .pcs.basefold import reference as bf
+from .proof import DIGEST_BYTES, Layout, ProofFormatError, Statement, layout, parse_header
+from .sumcheck.reference import interpolate_eval, product_claim, product_final_value, zerocheck_final_value
+from .transcript.reference import Transcript, tag_elements
+
+
+class Reject(Exception):
+    """The proof is invalid; the message names the first failed check."""
+
+
+@dataclass
+class Verdict:
+    accepted: bool
+    reason: str
+    statement: Statement | None
+
+
+class _Reader:
+    def __init__(self, data: bytes, lay: Layout) -> None:
+        self.data, self.lay = data, lay
+        self.f = lay.st.field
+
+    def fe(self, name: str, count: int, extra: int = 0) -> np.ndarray:
+        off = self.lay.offsets[name] + extra
+        arr = np.frombuffer(self.data, dtype=self.f.dtype, count=count, offset=off).copy()
+        if np.any(arr.astype(np.uint64) >= np.uint64(self.f.p)):
+            raise Reject(f"non-canonical field element in {name}")
+        return arr
+
+    def ef(self, name: str, count: int) -> np.ndarray:
+        return self.fe(name, count * self.f.ext_degree).reshape(count, self.f.ext_degree)
+
+    def digest(self, name: str, extra: int = 0) -> np.ndarray:
+        off = self.lay.offsets[name] + extra
+        d = np.frombuffer(self.data, dtype="<u8", count=4, offset=off).astype(np.uint64)
+        if np.any(d >= np.uint64(hemera.hp.P)):
+            raise Reject(f"non-canonical digest in {name}")
+        return d
+
+
+def _check_sumcheck(E, claim, polys, challenges, what: str):
+    for i, h in enumerate(polys):
+        if not np.array_equal(E.add(h[0], h[1]), claim):
+            raise Reject(f"{what} round {i}: h(0) + h(1) != claim")
+        claim = interpolate_eval(E, h, challenges[i])
+    return claim
+
+
+def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
+    """Verify; returns the statement or raises Reject/ProofFormatError."""
+    st, _ = parse_header(data)
+    f, E = st.field, st.field.ext
+    n, w = st.n, st.width
+    if air.width != w:
+        raise Reject(f"AIR has {air.width} columns but the proof is for {w}")
+    from .reference_prover import air_digest  # the hash of the AIR's canonical bytes
+
+    if air_digest(air) != st.air_digest:
+        raise Reject("AIR digest mismatch: the proof is for a different AIR")
+    if air.degree + 1 != st.degree:
+        raise Reject("degree in the header does not match the AIR")
+    if expected_public is not None:
+        want = air.public_values(f, expected_public).astype(np.uint64)
+        if not np.array_equal(want, st.public):
+            raise Reject("public inputs differ from the expected ones")
+    if len(st.public) != len(air.public):
+        raise Reject("wrong number of public inputs")
+    lay = layout(st)
+    if len(data) != lay.total:
+        raise ProofFormatError(f"proof is {len(data)} bytes, expected {lay.total} for this statement")
+    sc = lay.sched
+    p = st.params
+    rd = _Reader(data, lay)
+
+    T = Transcript(f)
+    T.absorb(tag_elements())
+    T.absorb(np.array(st.header_words(), dtype=np.uint64))
+    roots = [rd.digest("root0")]
+    T.absorb(roots[0])
+    ch = T.challenges(n + 1)
+    r, alpha = ch[:n], ch[n]
+
+    # zerocheck
+    D = st.degree
+    zpolys, rho = [], np.zeros((n, E.d), dtype=f.dtype)
+    for i in range(n):
+        h = rd.ef(f"zc{i}", D + 1)
+        zpolys.append(h)
+        T.absorb_field(h)
+        rho[i] = T.challenges(1)[0]
+    claims = rd.ef("claims", 2 * w)
+    T.absorb_field(claims)
+    beta, gamma = T.challenges(2)
+    public = {name: int(v) for name, v in zip(air.public, st.public)}
+    final_zc = _check_sumcheck(E, np.zeros(E.d, dtype=f.dtype), zpolys, rho, "zerocheck")
+    if not np.array_equal(final_zc, zerocheck_final_value(f, air, public, r, alpha, rho, claims)):
+        raise Reject("zerocheck: final claim != eq(r, rho) * C(rho)")
+
+    # batch sumcheck with folding commitments
+    boundaries = {sc.boundary(j): j + 1 for j in range(sc.layers)}
+    bpolys, c = [], np.zeros((n, E.d), dtype=f.dtype)
+    final = None
+    for i in range(n):
+        h = rd.ef(f"bs{i}", 3)
+        bpolys.append(h)
+        T.absorb_field(h)
+        c[i] = T.challenges(1)[0]
+        j = boundaries.get(i + 1)
+        if j is not None and j < sc.layers:
+            roots.append(rd.digest(f"root{j}"))
+            T.absorb(roots[-1])
+        elif j == sc.layers:
+            final = rd.ef("final", 1 << sc.final_vars)
+            T.absorb_field(final)
+    claim = _check_sumcheck(E, product_claim(E, claims, beta, gamma), bpolys, c, "batch sumcheck")
+    g_c = bf.eval_multilinear_coeffs(f, final, c[n - sc.final_vars :])
+    if not np.array_equal(claim, product_final_value(E, g_c, rho, gamma, c)):
+        raise Reject("batch sumcheck: final claim != g(c) * W(c)")
+
+    # proof of work
+    nonce = int(np.frombuffer(data, dtype="<u8", count=1, offset=lay.offsets["nonce"])[0])
+    if nonce >= 1 << 32:
+        raise Reject("proof-of-work nonce out of range")
+    if p.pow_bits and not T.pow_ok(np.array([nonce], dtype=np.uint64), p.pow_bits)[0]:
+        raise Reject("proof-of-work check failed")
+    T.absorb(np.array([nonce], dtype=np.uint64))
+    idx = T.indices(p.queries, sc.log_leaves(0))
+
+    # queries: Merkle paths, folding consistency, final polynomial
+    q = p.queries
+    folded = None  # (q, d): expected value at the current layer position
+    pos = None
+    shift = 0
+    for i in range(sc.layers):
+        if i > 0:
+            shift += sc.steps[i]
+        leaf = idx >> shift
+        per = lay.leaf_elems(i)
+        ob = lay.opening_bytes(i)
+        vals = np.zeros((q, per), dtype=f.dtype)
+        for k in range(q):
+            base = k * ob
+            vals[k] = rd.fe(f"open{i}", per, base)
+            path = np.stack([rd.digest(f"open{i}", base + per * lay.fe + h * DIGEST_BYTES) for h in range(lay.path_len(i))]) \
+                if lay.path_len(i) else np.zeros((0, 4), np.uint64)
+            leaf_digest = hemera.hash_elements(vals[k : k + 1].astype(np.uint64))[0]
+            if not verify_path(roots[i], int(leaf[k]), leaf_digest, path):
+                raise Reject(f"query {k}: Merkle path of layer {i} does not match the root")
+        size = 1 << sc.steps[i]
+        if i == 0:
+            cols = vals.reshape(q, size, w)  # (q, position, column)
+            coset = np.zeros((q, size, E.d), dtype=f.dtype)
+            for col in range(w - 1, -1, -1):
+                coset = E.add(E.mul(coset, beta), E.from_base(cols[:, :, col]))
+        else:
+            coset = vals.reshape(q, size, E.d)
+            offset = pos & (size - 1)
+            got = coset[np.arange(q), offset]
+            if not np.all(E.eq(got, folded)):
+                raise Reject(f"folding consistency fails at layer {i}")
+        start = sc.boundary(i) - sc.steps[i]
+        folded = bf.fold_coset_values(f, coset, sc.log_len(i), leaf, sc.steps[i], c[start : start + sc.steps[i]])
+        pos = leaf
+    # final layer: codeword of length 2^(final_vars + R), position `pos`
+    ll = sc.final_vars + p.log_blowup
+    x = bf.pow_vec(f.base, f.base.root_of_unity(ll), bf.bitrev(pos, ll))
+    if not np.all(E.eq(bf.eval_univariate(f, final, x), folded)):
+        raise Reject("final polynomial does not match the folded queries")
+    return st
+
+
+def verify(data: bytes, air: Air, expected_public=None) -> Verdict:
+    """ACCEPT/REJECT with the first failed check; never raises on arbitrary bytes."""
+    try:
+        st = verify_bytes(data, air, expected_public)
+        return Verdict(True, "ok", st)
+    except (Reject, ProofFormatError) as e:
+        return Verdict(False, str(e), None)
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError) as e:
+        return Verdict(False, f"malformed proof ({type(e).__name__}: {e})", None)
