@@ -13,7 +13,9 @@
 
 // Twiddle of the butterfly whose lower element is tile element e, at the
 // stage on tile bit `bit`: w_{2h}^(g mod h) with h = 2^(global bit).
+override NTT_PROBE: u32 = 0u;
 fn ntt_twiddle(t: u32, e: u32, bit: u32) -> Fe {
+    if ((NTT_PROBE & 1u) != 0u) { return fe_from_u32(bit + 3u); }
     let h = 1u << (prm.lo_bits + bit - prm.run_bits);
     return ntt_tw[h + (ntt_index(t, e) & (h - 1u))];
 }
@@ -38,7 +40,8 @@ fn ntt_dif_tile(lid: u32, t: u32) {
                     let a = x[i0];
                     let b = x[i1];
                     x[i0] = fe_add(a, b);
-                    x[i1] = fe_mul(fe_sub(a, b), w);
+                    if ((NTT_PROBE & 2u) != 0u) { x[i1] = fe_sub(a, w); } else {
+                    x[i1] = fe_mul(fe_sub(a, b), w); }
                 }
             }
         }

@@ -25,7 +25,7 @@ struct ZcParams {
     half: u32,
     per_size: u32,  // current periodic table length (>= 1)
     eq_index: u32,  // table index of eq in zc_st
-    nwg: u32,       // workgroups of the round kernel (= partials per point)
+    nwg: u32,       // round kernel: workgroups per point (= partials per point)
     slot: u32,      // challenge slot (fold, setup: alpha)
     out_off: u32,   // claims output offset in base elements
     _pad: u32,
@@ -40,7 +40,7 @@ struct ZcParams {
 @group(0) @binding(6) var<storage, read_write> zc_out: array<Ef>;
 @group(0) @binding(7) var<uniform> zp: ZcParams;
 
-var<workgroup> zc_red: array<Ef, ZC_NPTS * ZC_WG>;
+var<workgroup> zc_red: array<Ef, ZC_WG>;
 
 // -- accessors used by the generated code ------------------------------------
 
@@ -91,58 +91,58 @@ fn zc_cf() -> Ef { return zc_aux[0]; }
 fn zc_cl() -> Ef { return zc_aux[1]; }
 
 // -- round polynomial ---------------------------------------------------------
+//
+// Work is spread over (point, pair): workgroup wg handles point x = wg % ZC_NPTS
+// for pairs k = g * ZC_WG + lid, + zp.nwg * ZC_WG, ... with g = wg / ZC_NPTS,
+// so a thread holds one evaluation at a time and the late (small) rounds
+// still run ZC_NPTS workgroups in parallel.  Each workgroup tree-reduces its
+// sum of eq(X) * C(X) into zc_out[g * ZC_NPTS + x] (zp.nwg partials per point).
 
-fn zc_reduce(lid: u32, wg: u32, acc: ptr<function, array<Ef, ZC_NPTS>>) {
-    for (var x = 0u; x < ZC_NPTS; x++) {
-        zc_red[x * ZC_WG + lid] = (*acc)[x];
-    }
+fn zc_reduce(lid: u32, slot: u32, v: Ef) {
+    zc_red[lid] = v;
     workgroupBarrier();
     for (var s = ZC_WG / 2u; s > 0u; s >>= 1u) {
         if (lid < s) {
-            for (var x = 0u; x < ZC_NPTS; x++) {
-                zc_red[x * ZC_WG + lid] = ef_add(zc_red[x * ZC_WG + lid], zc_red[x * ZC_WG + lid + s]);
-            }
+            zc_red[lid] = ef_add(zc_red[lid], zc_red[lid + s]);
         }
         workgroupBarrier();
     }
-    if (lid < ZC_NPTS) {
-        zc_out[wg * ZC_NPTS + lid] = zc_red[lid * ZC_WG];
+    if (lid == 0u) {
+        zc_out[slot] = zc_red[0];
     }
 }
 
-// Partial sums over pairs k = gid, gid + threads, ... of eq(X) * C(X), X = 0..D.
+fn zc_eq_at(k: u32, x: u32, xf: Fe) -> Ef {
+    let i = zp.eq_index * zp.size + 2u * k;
+    return zc_lerp_ef(zc_st[i], zc_st[i + 1u], x, xf);
+}
+
 @compute @workgroup_size(ZC_WG)
 fn zc_round_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
     let wg = flat_id(wid, nwg);
-    var acc: array<Ef, ZC_NPTS>;
-    for (var k = wg * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
-        let e0 = zc_st[zp.eq_index * zp.size + 2u * k];
-        let de = ef_sub(zc_st[zp.eq_index * zp.size + 2u * k + 1u], e0);
-        var e = e0;
-        for (var x = 0u; x < ZC_NPTS; x++) {
-            acc[x] = ef_add(acc[x], ef_mul(e, zc_eval_base(k, x, fe_from_u32(x), zp.half)));
-            e = ef_add(e, de);
-        }
+    let x = wg % ZC_NPTS;
+    let g = wg / ZC_NPTS;
+    let xf = fe_from_u32(x);
+    var acc = ef_zero();
+    for (var k = g * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
+        acc = ef_add(acc, ef_mul(zc_eq_at(k, x, xf), zc_eval_base(k, x, xf, zp.half)));
     }
-    zc_reduce(lid, wg, &acc);
+    zc_reduce(lid, g * ZC_NPTS + x, acc);
 }
 
 @compute @workgroup_size(ZC_WG)
 fn zc_round_ext(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
     let wg = flat_id(wid, nwg);
-    var acc: array<Ef, ZC_NPTS>;
-    for (var k = wg * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
-        let e0 = zc_st[zp.eq_index * zp.size + 2u * k];
-        let de = ef_sub(zc_st[zp.eq_index * zp.size + 2u * k + 1u], e0);
-        var e = e0;
-        for (var x = 0u; x < ZC_NPTS; x++) {
-            acc[x] = ef_add(acc[x], ef_mul(e, zc_eval_ext(k, x, fe_from_u32(x), zp.half)));
-            e = ef_add(e, de);
-        }
+    let x = wg % ZC_NPTS;
+    let g = wg / ZC_NPTS;
+    let xf = fe_from_u32(x);
+    var acc = ef_zero();
+    for (var k = g * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
+        acc = ef_add(acc, ef_mul(zc_eq_at(k, x, xf), zc_eval_ext(k, x, xf, zp.half)));
     }
-    zc_reduce(lid, wg, &acc);
+    zc_reduce(lid, g * ZC_NPTS + x, acc);
 }
 
 // -- folds ----------------------------------------------------------------------

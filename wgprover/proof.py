@@ -90,7 +90,8 @@ class Layout:
                 self._put("final", (1 << sc.final_vars) * ef)
         self._put("nonce", 8)
         for i in range(sc.layers):
-            self._put(f"open{i}", st.params.queries * self.opening_bytes(i))
+            self._put(f"leaves{i}", st.params.queries * self.leaf_elems(i) * self.fe)
+            self._put(f"paths{i}", st.params.queries * self.path_len(i) * DIGEST_BYTES)
         return self
 
     def leaf_elems(self, i: int) -> int:
@@ -101,9 +102,6 @@ class Layout:
     def path_len(self, i: int) -> int:
         return self.sched.log_leaves(i)
 
-    def opening_bytes(self, i: int) -> int:
-        """One query's opening at layer i: leaf values, then the sibling path."""
-        return self.leaf_elems(i) * self.fe + self.path_len(i) * DIGEST_BYTES
 
 
 def layout(st: Statement) -> Layout:

@@ -162,8 +162,6 @@ def prove_reference(field: Field, air: Air, trace: np.ndarray, public, params: B
         vals = merkle_ref.leaf_values(field, layer_vals[i], layer_vals[i].shape[-1] if i == 0 else layer_vals[i].shape[0],
                                             width, sc.steps[i], d, indices=leaf)
         paths = merkle_ref.open_paths(trees[i], leaf)
-        q = params.queries
-        rows = [np.concatenate([vals[k].astype(field.dtype).view(np.uint8), paths[k].astype("<u8").reshape(-1).view(np.uint8)])
-                for k in range(q)]
-        _put(proof, lay, f"open{i}", np.concatenate(rows))
+        _put(proof, lay, f"leaves{i}", vals.astype(field.dtype))
+        _put(proof, lay, f"paths{i}", paths.astype("<u8"))
     return bytes(proof)

@@ -13,7 +13,6 @@ import numpy as np
 
 from .air.language import Air
 from .hemera import reference as hemera
-from .merkle.reference import verify_path
 from .pcs.basefold import reference as bf
 from .proof import DIGEST_BYTES, Layout, ProofFormatError, Statement, layout, parse_header
 from .sumcheck.reference import interpolate_eval, product_claim, product_final_value, zerocheck_final_value
@@ -52,6 +51,21 @@ class _Reader:
         if np.any(d >= np.uint64(hemera.hp.P)):
             raise Reject(f"non-canonical digest in {name}")
         return d
+
+
+def _verify_paths(root, leaf: np.ndarray, digests: np.ndarray, paths: np.ndarray):
+    """Batched Merkle path check over all queries; first failing query or None."""
+    cur = digests
+    idx = leaf.astype(np.int64)
+    for lvl in range(paths.shape[1]):
+        sib = paths[:, lvl]
+        right = (idx & 1).astype(bool)[:, None]
+        left_in = np.where(right, sib, cur)
+        right_in = np.where(right, cur, sib)
+        cur = hemera.hash_node(left_in, right_in)
+        idx >>= 1
+    ok = np.all(cur == np.asarray(root, dtype=np.uint64)[None, :], axis=1)
+    return None if ok.all() else int(np.flatnonzero(~ok)[0])
 
 
 def _check_sumcheck(E, claim, polys, challenges, what: str):
@@ -152,16 +166,16 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
             shift += sc.steps[i]
         leaf = idx >> shift
         per = lay.leaf_elems(i)
-        ob = lay.opening_bytes(i)
-        vals = np.zeros((q, per), dtype=f.dtype)
-        for k in range(q):
-            base = k * ob
-            vals[k] = rd.fe(f"open{i}", per, base)
-            path = np.stack([rd.digest(f"open{i}", base + per * lay.fe + h * DIGEST_BYTES) for h in range(lay.path_len(i))]) \
-                if lay.path_len(i) else np.zeros((0, 4), np.uint64)
-            leaf_digest = hemera.hash_elements(vals[k : k + 1].astype(np.uint64))[0]
-            if not verify_path(roots[i], int(leaf[k]), leaf_digest, path):
-                raise Reject(f"query {k}: Merkle path of layer {i} does not match the root")
+        h = lay.path_len(i)
+        vals = rd.fe(f"leaves{i}", q * per).reshape(q, per)
+        paths = np.frombuffer(data, dtype="<u8", count=q * h * 4, offset=lay.offsets[f"paths{i}"]).astype(np.uint64)
+        paths = paths.reshape(q, h, 4)
+        if np.any(paths >= np.uint64(hemera.hp.P)):
+            raise Reject(f"non-canonical digest in the layer-{i} paths")
+        digests = hemera.hash_elements(vals.astype(np.uint64))
+        bad = _verify_paths(roots[i], leaf, digests, paths)
+        if bad is not None:
+            raise Reject(f"query {bad}: Merkle path of layer {i} does not match the root")
         size = 1 << sc.steps[i]
         if i == 0:
             cols = vals.reshape(q, size, w)  # (q, position, column)

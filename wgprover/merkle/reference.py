@@ -103,17 +103,26 @@ def open_paths(tree: Tree, indices) -> np.ndarray:
     return out
 
 
-def verify_path(root, leaf_index: int, leaf_digest, path) -> bool:
-    """Recompute the root from a leaf digest and its bottom-up sibling path.
+def verify_paths(root, leaf_indices, leaf_digests, paths) -> np.ndarray:
+    """Batched verifier: (count,) bools, one per (leaf index, leaf digest, path).
 
-    The path length fixes the tree height; leaf_index must be < 2^height.
+    paths has shape (count, h, 4), bottom-up; h fixes the tree height, and a
+    leaf index must be < 2^h.  The root is recomputed with hash_node (left =
+    the node whose index bit is 0) and compared with ``root``.
     """
-    path = np.asarray(path, dtype=np.uint64).reshape(-1, 4)
-    if not 0 <= int(leaf_index) < (1 << path.shape[0]):
-        return False
-    cur = np.asarray(leaf_digest, dtype=np.uint64).reshape(4)
-    i = int(leaf_index)
-    for sib in path:
-        cur = hemera.hash_node(sib, cur) if i & 1 else hemera.hash_node(cur, sib)
-        i >>= 1
-    return bool(np.array_equal(cur, np.asarray(root, dtype=np.uint64).reshape(4)))
+    paths = np.asarray(paths, dtype=np.uint64)
+    count, h = paths.shape[0], paths.shape[1]
+    idx = np.asarray(leaf_indices, dtype=np.int64).reshape(count)
+    cur = np.asarray(leaf_digests, dtype=np.uint64).reshape(count, 4)
+    ok = (idx >= 0) & (idx < (1 << h))
+    for lvl in range(h):
+        right = ((idx >> lvl) & 1).astype(bool)[:, None]
+        sib = paths[:, lvl]
+        cur = hemera.hash_node(np.where(right, sib, cur), np.where(right, cur, sib))
+    return ok & np.all(cur == np.asarray(root, dtype=np.uint64).reshape(1, 4), axis=1)
+
+
+def verify_path(root, leaf_index: int, leaf_digest, path) -> bool:
+    """Recompute the root from a leaf digest and its bottom-up sibling path (h, 4)."""
+    path = np.asarray(path, dtype=np.uint64).reshape(1, -1, 4)
+    return bool(verify_paths(root, [leaf_index], leaf_digest, path)[0])

@@ -28,7 +28,7 @@ from ..air.codegen import generate, zerocheck_kernel
 from ..air.language import Air
 
 WG = 64
-MAX_PARTIALS = 1024  # workgroups of a round kernel (grid-stride beyond); partials per point
+MAX_PARTIALS = 4096  # partial sums (workgroups) of one round kernel; grid-stride beyond
 
 
 def _u32(*vals: int) -> np.ndarray:
@@ -120,7 +120,7 @@ class ZerocheckGpu(_Engine):
         pubc = np.concatenate([pub, np.array(self.gen.constants, dtype=field.dtype)]).astype(field.dtype)
         self.pubc = ctx.upload(pubc, label="zc-pubc", min_bytes=16)
         self.aux = self._buffer(2 + len(air.constraints), "zc-aux")
-        self.partial = self._buffer(MAX_PARTIALS * self.npts, "zc-partial")
+        self.partial = self._buffer(MAX_PARTIALS, "zc-partial")
         self._k = {e: zerocheck_kernel(ctx, field, air, e) for e in
                    ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")}
 
@@ -157,9 +157,9 @@ class ZerocheckGpu(_Engine):
         """Round polynomial values s(0..D) (D + 1 Ef) into out_buf at base-element offset."""
         i = self._check_round(round_idx)
         half = 1 << (self.n - i - 1)
-        nwg = min(_groups(half, ZC_WG), MAX_PARTIALS)
+        nwg = min(_groups(half, ZC_WG), max(1, MAX_PARTIALS // self.npts))
         entry = "zc_round_base" if i == 0 else "zc_round_ext"
-        rec.dispatch(self._k[entry], self._bind(i, challenge_buf, self.partial, self._params(i, nwg)), nwg)
+        rec.dispatch(self._k[entry], self._bind(i, challenge_buf, self.partial, self._params(i, nwg)), nwg * self.npts)
         self._record_reduce(rec, self.partial, nwg, self.npts, out_buf, out_offset_elems)
 
     def record_fold(self, rec, round_idx: int, challenge_buf, slot: int) -> None:

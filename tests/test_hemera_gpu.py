@@ -1,0 +1,137 @@
+"""hemera on the GPU == the NumPy reference, bit for bit (and the spec vectors).
+
+A missing adapter is a failure (the ``ctx`` fixture raises), never a skip.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wgprover.field import goldilocks as gl
+from wgprover.gpu import get_context
+from wgprover.hemera import gpu as G
+from wgprover.hemera import params as hp
+from wgprover.hemera import reference as R
+
+P = gl.P
+VECTORS = json.loads((Path(__file__).parent / "vectors" / "hemera.json").read_text())
+MESSAGES = {"empty": b"", "hello": b"hello", "hemera": b"hemera", "4k_zeros": bytes(4096)}
+DERIVE_INPUTS = {"test": ("test context", b"test material")}  # as in hemera's rs/tests/vectors.rs
+
+
+@pytest.fixture(params=["portable", "int64"], scope="module")
+def any_ctx(request):
+    """Both Goldilocks paths (lavapipe and NVIDIA both offer shader-int64)."""
+    return get_context(int64=request.param == "int64")
+
+
+def edge_states() -> np.ndarray:
+    near_p = [P - 1 - i for i in range(16)]
+    mixed = [[0, 1, P - 1, 2**32 - 1, 2**32, 2**32 + 1, 2**63, P - 2**32][i % 8] for i in range(16)]
+    return np.array([[0] * 16, list(range(16)), near_p, mixed], dtype=np.uint64)
+
+
+def test_permutation_gpu_vs_numpy(any_ctx, rng):
+    states = np.concatenate([edge_states(), gl.random(rng, (69, 16))])  # 73: not a multiple of WG
+    assert np.array_equal(G.permute(any_ctx, states), R.permute(states))
+    with pytest.raises(ValueError, match="non-canonical"):
+        G.permute(any_ctx, np.full((1, 16), P, dtype=np.uint64))
+
+
+def test_permutation_repeated(ctx, rng):
+    states = gl.random(rng, (5, 16))
+    src = ctx.upload(states)
+    dst = ctx.buffer(states.nbytes)
+    rec = ctx.recorder()
+    G.record_permute(rec, src, dst, 5, reps=3)
+    rec.submit()
+    assert np.array_equal(ctx.read(dst, np.uint64, 80).reshape(5, 16), R.permute(R.permute(R.permute(states))))
+
+
+def test_vectors_gpu(ctx):
+    seen = 0
+    for name, want in VECTORS["hash"].items():
+        assert G.hash(ctx, MESSAGES[name]).hex() == want, f"hash/{name}"
+        seen += 1
+    got = G.hash_many(ctx, [MESSAGES[n] for n in VECTORS["hash"]])
+    assert [R.digest_to_bytes(d).hex() for d in got] == list(VECTORS["hash"].values())
+    for name, want in VECTORS["tree"].items():
+        assert G.root_hash(ctx, MESSAGES[name]).hex() == want, f"tree/{name}"
+        seen += 1
+    for name, want in VECTORS["derive_key"].items():
+        assert G.derive_key(ctx, *DERIVE_INPUTS[name]).hex() == want, f"derive_key/{name}"
+        seen += 1
+    assert seen == sum(len(v) for v in VECTORS.values())
+
+
+@pytest.fixture(scope="module")
+def tree_cases():
+    """Boundary and random lengths with their NumPy tree hashes (one batched call)."""
+    rng = np.random.default_rng()
+    seed = int(rng.integers(2**32))
+    rng = np.random.default_rng(seed)
+    lengths = [0, 1, 55, 56, 57, 4095, 4096, 4097, 3 * 4096 + 5] + [int(x) for x in rng.integers(0, 5 * 4096, 3)]
+    data = rng.integers(0, 256, max(lengths), dtype=np.uint8).tobytes()
+    msgs = [data[:n] for n in lengths]
+    return seed, msgs, R.root_hash_many(msgs)
+
+
+def test_tree_gpu_vs_numpy(ctx, tree_cases):
+    seed, msgs, want = tree_cases
+    for m, w in zip(msgs, want):
+        assert G.root_hash(ctx, m) == w, f"length {len(m)} (data seed {seed})"
+
+
+def test_tree_streaming(ctx, tree_cases):
+    seed, msgs, want = tree_cases
+    for m, w in zip(msgs, want):
+        if len(m) > 4096:  # several segments of 1 and 2 chunks, from bytes and from a file
+            assert G.root_hash(ctx, m, segment_bytes=4096) == w, f"length {len(m)} (seed {seed})"
+            assert G.root_hash(ctx, io.BytesIO(m), segment_bytes=8192) == w, f"length {len(m)} (seed {seed})"
+    m, w = msgs[7], want[7]  # 4097 bytes: two segments of one chunk through the NumPy driver
+    assert R.root_hash_stream(io.BytesIO(m), segment_chunks=1) == w
+
+
+def test_sponge_gpu_vs_numpy(ctx, rng, monkeypatch):
+    lengths = [0, 1, 7, 55, 56, 57, 111, 112, 113] + [int(x) for x in rng.integers(0, 400, 4)]
+    data = rng.integers(0, 256, max(lengths), dtype=np.uint8).tobytes()
+    msgs = [data[:n] for n in lengths]
+    want = R.hash_many(msgs)
+    assert np.array_equal(G.hash_many(ctx, msgs), want)
+    # dispatch splitting and streaming segments
+    monkeypatch.setattr(G, "SPONGE_DISPATCH_BLOCKS", 2)
+    assert np.array_equal(G.hash_many(ctx, msgs), want)
+    for m, w in zip(msgs, want):
+        assert G.hash(ctx, io.BytesIO(m), segment_bytes=112) == R.digest_to_bytes(w)
+    m, w = msgs[-5], R.digest_to_bytes(want[-5])  # 113 bytes
+    assert R.hash_stream(io.BytesIO(m), segment_bytes=56) == w
+    with pytest.raises(ValueError, match="multiple of 56"):
+        G.record_absorb(ctx.recorder(), None, 0, 10, None, 0, init=True, final=False)
+
+
+def test_keyed_gpu(ctx):
+    key = bytes(range(32))
+    assert G.keyed_hash(ctx, key, b"message") == R.keyed_hash(key, b"message")
+
+
+def test_tree_level_kernel(ctx, rng):
+    """The level kernel on odd counts (promotion) with and without ROOT."""
+    for n in (2, 3, 5, 8, 67):
+        cvs = gl.random(rng, (n, 4))
+        buf = ctx.upload(np.concatenate([cvs, np.zeros((n + 64, 4), np.uint64)]))
+        rec = ctx.recorder()
+        top = G.record_reduce(rec, buf, 0, n, n, root=n % 2 == 1)
+        rec.submit()
+        got = ctx.read(buf, np.uint64, 4, offset=32 * top)
+        assert np.array_equal(got, R.reduce_tree(cvs, root=n % 2 == 1)), f"{n} nodes"
+
+
+def test_constants_uploaded_once(ctx):
+    a = G.tables(ctx)
+    assert G.tables(ctx) is a
+    assert np.array_equal(ctx.read(a, np.uint64, hp.GPU_TABLE_SIZE), hp.gpu_table())
