@@ -121,7 +121,16 @@ def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
 def permute(states: np.ndarray) -> np.ndarray:
     """hemera permutation of a batch of states, shape (..., 16), canonical uint64."""
     s = gl.check(np.asarray(states), "hemera state")
+    flat = s.reshape(-1, hp.WIDTH) if s.size else s
+    if 0 < flat.shape[0] <= _SCALAR_BATCH:
+        # NumPy's per-call overhead dominates small batches: use the integer version
+        from .scalar import permute_one
+
+        return np.stack([permute_one(x) for x in flat]).reshape(s.shape)
     return permute_with_constants(s, hp.round_constants())
+
+
+_SCALAR_BATCH = 48
 
 
 # ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import numpy as np
 from ..field import Field
 from ..field import goldilocks as gl
 from ..hemera import reference as hemera
+from ..hemera.scalar import permute_one
 
 DOMAIN_TRANSCRIPT = 0x20
 LANE_SQUEEZE = 8
@@ -59,7 +60,7 @@ class Transcript:
         return t
 
     def _permute(self) -> None:
-        self.state = hemera.permute(self.state[None, :])[0]
+        self.state = permute_one(self.state)
 
     # -- absorbing ----------------------------------------------------------------
     def absorb(self, elems) -> None:
