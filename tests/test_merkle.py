@@ -137,7 +137,7 @@ def test_gpu_commit_open_verify(ctx, field, rng, rows, width, kind, k):
         if tree.height:
             bad_paths[q, q % tree.height, q % 4] ^= np.uint64(1 << (8 * (q % 8)))
         j = q % leaves.shape[1]
-        bad_leaves[q, j] = field.base.add(bad_leaves[q, j], 1)  # stays canonical
+        bad_leaves[q, j:j + 1] = field.base.add(bad_leaves[q, j:j + 1], np.ones(1, field.dtype))  # canonical
     res = MR.verify_paths(want.root, np.concatenate([pos, pos]),
                           np.concatenate([digests, MR.leaf_digests(bad_leaves)]),
                           np.concatenate([bad_paths, paths]))

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+import numpy as np
+
 from .gpu import GpuUnavailable, ShaderError
 
 app = typer.Typer(
@@ -146,6 +148,339 @@ def selfcheck(
     console.print(t)
     if failed:
         raise CliError(f"{failed} field kernel(s) disagree with the NumPy reference (seed {seed})", code=1)
+
+
+# -- proving ---------------------------------------------------------------------------
+
+def _parse_public(items: List[str]) -> dict:
+    out = {}
+    for it in items or []:
+        if "=" not in it:
+            raise CliError(f"--public expects NAME=VALUE, got {it!r}")
+        k, v = it.split("=", 1)
+        try:
+            out[k.strip()] = int(v, 0)
+        except ValueError:
+            raise CliError(f"--public {k}: {v!r} is not an integer") from None
+    return out
+
+
+def _load_air(path: str):
+    from .air.language import Air, AirError
+
+    try:
+        text = open(path).read()
+    except OSError as e:
+        raise CliError(f"cannot read AIR file {path}: {e.strerror}") from None
+    try:
+        return Air.from_json(text) if path.endswith(".json") else Air.from_toml(text)
+    except (AirError, ValueError) as e:
+        raise CliError(f"{path}: {e}") from None
+
+
+def _load_trace(path: str, air_path: Optional[str], field: str, public: List[str]):
+    from .trace import TraceFormatError, read_array_trace, read_trace
+
+    try:
+        if path.endswith((".npy", ".npz")):
+            if not air_path:
+                raise CliError(f"{path}: an array trace needs --air FILE")
+            return read_array_trace(path, _load_air(air_path), field, _parse_public(public))
+        tr = read_trace(path)
+        if air_path:
+            want = _load_air(air_path)
+            if want.canonical_bytes() != tr.air.canonical_bytes():
+                raise CliError(f"{path}: the trace's AIR differs from {air_path}")
+        if public:
+            tr.public.update(_parse_public(public))
+        return tr
+    except TraceFormatError as e:
+        raise CliError(str(e)) from None
+
+
+def _params(security: int, blowup: Optional[int], fold: Optional[int], queries: Optional[int],
+            pow_bits: Optional[int], final_log: Optional[int]):
+    from .pcs.basefold.config import BasefoldParams
+
+    base = BasefoldParams.for_security(security, log_blowup=blowup or 2, fold=fold or 4,
+                                       pow_bits=16 if pow_bits is None else pow_bits,
+                                       final_log=4 if final_log is None else final_log)
+    if queries is not None:
+        base = BasefoldParams(base.log_blowup, base.fold, queries, base.pow_bits, base.final_log)
+    try:
+        base.validate()
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    return base
+
+
+def _run_prove(tr, params, cpu: bool, check: bool, progress: bool = True):
+    """Prove a loaded trace; returns (proof bytes, info dict)."""
+    import time
+
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .air.language import AirError
+    from .reference_prover import ConstraintViolation, prove_reference
+
+    info = {}
+    t0 = time.perf_counter()
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not progress) as prog:
+        task = prog.add_task("checking constraints", total=None)
+        try:
+            if check:
+                from .reference_prover import check_trace
+
+                check_trace(tr.field, tr.air, np.asarray(tr.columns), tr.public)
+            if cpu:
+                prog.update(task, description="proving with the NumPy reference (CPU)")
+                proof = prove_reference(tr.field, tr.air, np.asarray(tr.columns), tr.public, params, check=False)
+                info["backend"] = "numpy reference (CPU)"
+            else:
+                from .gpu import get_context
+                from .prover import prove_gpu
+
+                ctx = get_context()
+                prog.update(task, description=f"proving on {ctx.adapter_summary}")
+                res = prove_gpu(ctx, tr.field, tr.air, np.asarray(tr.columns), tr.public, params, check=False)
+                proof = res.proof
+                info.update(backend=ctx.adapter_summary, syncs=res.syncs, gpu_phases=res.phases,
+                            host=res.host_seconds)
+        except (ConstraintViolation, AirError) as e:
+            raise CliError(f"refusing to prove: {e}", code=1) from None
+        except ValueError as e:
+            raise CliError(str(e)) from None
+    info["seconds"] = time.perf_counter() - t0
+    return proof, info
+
+
+def _summary(title: str, proof: bytes, info: dict, params, tr) -> None:
+    from .proof import parse_header
+    from .security import report
+
+    st, _ = parse_header(proof)
+    t = Table(title=title, show_header=False)
+    t.add_row("trace", f"{tr.air.name}: {tr.width} columns x 2^{tr.n} rows, {tr.field.name}")
+    t.add_row("prover", str(info.get("backend")))
+    for name, sec in info.get("gpu_phases", {}).items():
+        t.add_row(f"  GPU {name}", f"{sec * 1e3:.2f} ms")
+    t.add_row("prove time (wall)", f"{info['seconds'] * 1e3:.1f} ms")
+    if "syncs" in info:
+        t.add_row("host<->device syncs", str(info["syncs"]))
+    t.add_row("proof size", f"{len(proof):,} bytes")
+    t.add_row("parameters", f"rate 2^-{params.log_blowup}, fold {params.fold}, {params.queries} queries, "
+                            f"{params.pow_bits} grinding bits, final 2^{params.final_log}")
+    sec = report(tr.field, tr.n, tr.width, st.degree, params)
+    t.add_row("security", f"{sec.bits:.0f} bits (conjectured)")
+    console.print(t)
+
+
+@app.command()
+def prove(
+    trace: str = typer.Argument(..., help="Trace file (.wgtrace), or .npy/.npz with --air."),
+    out: str = typer.Option(..., "-o", "--output", help="Where to write the proof."),
+    air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON); required for .npy/.npz."),
+    field: str = typer.Option("goldilocks", "--field", help="Field of an .npy/.npz trace."),
+    public: List[str] = typer.Option([], "--public", help="Public input NAME=VALUE (repeatable)."),
+    security: int = typer.Option(100, "--security", help="Target conjectured security in bits."),
+    blowup: Optional[int] = typer.Option(None, "--log-blowup", help="Rate 2^-R (default 2)."),
+    fold: Optional[int] = typer.Option(None, "--fold", help="Variables folded per layer (default 4)."),
+    queries: Optional[int] = typer.Option(None, "--queries", help="Override the number of queries."),
+    pow_bits: Optional[int] = typer.Option(None, "--pow-bits", help="Grinding bits (default 16)."),
+    final_log: Optional[int] = typer.Option(None, "--final-log", help="log2 of the final polynomial size."),
+    cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference prover on the CPU."),
+    adapter: Optional[str] = AdapterOpt,
+    backend: Optional[str] = BackendOpt,
+    profile: Optional[str] = ProfileOpt,
+    int64: Optional[bool] = Int64Opt,
+) -> None:
+    """Prove a trace; writes the proof (atomically) and prints a summary."""
+    from .proof_file import write_proof_file
+
+    _gpu_options(adapter, backend, profile, int64)
+    tr = _load_trace(trace, air, field, public)
+    params = _params(security, blowup, fold, queries, pow_bits, final_log)
+    proof, info = _run_prove(tr, params, cpu, check=True)
+    write_proof_file(out, proof, tr.air)
+    _summary(f"proved {trace} -> {out}", proof, info, params, tr)
+
+
+@app.command()
+def verify(
+    proof_path: str = typer.Argument(..., metavar="PROOF", help="Proof file."),
+    air: Optional[str] = typer.Option(None, "--air", help="Expected AIR (TOML/JSON)."),
+    public: List[str] = typer.Option([], "--public", help="Expected public input NAME=VALUE (repeatable)."),
+) -> None:
+    """Verify a proof: prints the statement and ACCEPT (exit 0) or REJECT (exit 1)."""
+    import time
+
+    from .proof_file import split_proof_file
+    from .verifier import verify as verify_proof
+
+    try:
+        blob = open(proof_path, "rb").read()
+    except OSError as e:
+        raise CliError(f"cannot read {proof_path}: {e.strerror}") from None
+    proof, embedded, problem = split_proof_file(blob)
+    expected = _load_air(air) if air else None
+    the_air = expected or embedded
+    if the_air is None:
+        console.print(f"[red]REJECT[/]: {problem or 'no AIR embedded in the proof file; pass --air FILE'}")
+        raise typer.Exit(1)
+    if expected is not None and embedded is not None and embedded.canonical_bytes() != expected.canonical_bytes():
+        console.print("[red]REJECT[/]: the proof is about a different AIR than --air")
+        raise typer.Exit(1)
+    pub = None
+    if public:
+        pub = dict(_parse_public(public))
+    t0 = time.perf_counter()
+    v = verify_proof(proof, the_air, pub)
+    dt = time.perf_counter() - t0
+    if not v.accepted:
+        console.print(f"[red]REJECT[/]: {v.reason}")
+        raise typer.Exit(1)
+    st = v.statement
+    t = Table(title="statement", show_header=False)
+    t.add_row("AIR", f"{the_air.name} (digest {st.air_digest.hex()[:16]}...)")
+    t.add_row("field", st.field.name)
+    t.add_row("rows x columns", f"2^{st.n} x {st.width}")
+    t.add_row("public inputs", ", ".join(f"{k}={int(x)}" for k, x in zip(the_air.public, st.public)) or "-")
+    t.add_row("security", f"{st.security_bits} bits (conjectured)")
+    t.add_row("verify time", f"{dt * 1e3:.1f} ms")
+    console.print(t)
+    console.print("[green]ACCEPT[/]")
+
+
+@app.command()
+def example(
+    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic"),
+    out: str = typer.Option(..., "-o", "--output", help="Trace file to write."),
+    log_rows: int = typer.Option(10, "--log-rows", help="log2 of the number of rows."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    corrupt: Optional[int] = typer.Option(None, "--corrupt", help="Break a constraint at this row."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random initial values from this seed."),
+) -> None:
+    """Write an example trace (with its AIR and public inputs)."""
+    from .air.examples import EXAMPLES, get_example
+    from .field import get_field
+    from .trace import write_trace
+
+    if name not in EXAMPLES:
+        raise CliError(f"unknown example {name!r} (choose from: {', '.join(EXAMPLES)})")
+    if not 2 <= log_rows <= 26:
+        raise CliError("--log-rows must be in 2..26")
+    try:
+        f = get_field(field)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    ex = get_example(name)
+    rng = np.random.default_rng(seed) if seed is not None else None
+    cols, pub = ex.generate(f, log_rows, rng)
+    cols = np.array(cols)
+    if corrupt is not None:
+        if not 0 <= corrupt < cols.shape[1]:
+            raise CliError(f"--corrupt row must be in 0..{cols.shape[1] - 1}")
+        cols[0, corrupt] = f.base.add(cols[0, corrupt:corrupt + 1], np.ones(1, f.dtype))[0]
+    write_trace(out, f, ex.air, cols, pub)
+    console.print(f"wrote {out}: {name}, {cols.shape[0]} columns x 2^{log_rows} rows, {f.name}")
+
+
+@app.command()
+def demo(
+    name: str = typer.Option("fibonacci", "--example", help="Example AIR to prove."),
+    log_rows: int = typer.Option(12, "--log-rows", help="log2 of the number of rows."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    security: int = typer.Option(100, "--security", help="Target conjectured security in bits."),
+    adapter: Optional[str] = AdapterOpt,
+    backend: Optional[str] = BackendOpt,
+    profile: Optional[str] = ProfileOpt,
+    int64: Optional[bool] = Int64Opt,
+) -> None:
+    """Write an example trace, prove it on the GPU, verify it, print a timing table."""
+    import tempfile
+    import time
+
+    from .proof_file import split_proof_file, write_proof_file
+    from .trace import read_trace
+    from .verifier import verify as verify_proof
+
+    _gpu_options(adapter, backend, profile, int64)
+    with tempfile.TemporaryDirectory(prefix="wgprove-demo-") as d:
+        tpath, ppath = f"{d}/{name}.wgtrace", f"{d}/{name}.proof"
+        example(name, tpath, log_rows, field, None, 1)
+        tr = read_trace(tpath)
+        params = _params(security, None, None, None, None, None)
+        proof, info = _run_prove(tr, params, cpu=False, check=True)
+        write_proof_file(ppath, proof, tr.air)
+        _summary(f"demo: {name}", proof, info, params, tr)
+        blob = open(ppath, "rb").read()
+        p, a, _ = split_proof_file(blob)
+        t0 = time.perf_counter()
+        v = verify_proof(p, a)
+        dt = time.perf_counter() - t0
+    if not v.accepted:
+        raise CliError(f"demo proof REJECTED: {v.reason}", code=1)
+    console.print(f"verify: [green]ACCEPT[/] in {dt * 1e3:.1f} ms (NumPy verifier, CPU)")
+
+
+@app.command("hash")
+def hash_cmd(
+    files: List[str] = typer.Argument(None, help="Files to hash ('-' for stdin)."),
+    sponge: bool = typer.Option(False, "--sponge", help="Plain sponge hash instead of the tree root."),
+    cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference."),
+    check: Optional[str] = typer.Option(None, "--check", help="Verify a list of '<hex>  <name>' lines."),
+    adapter: Optional[str] = AdapterOpt,
+    backend: Optional[str] = BackendOpt,
+    profile: Optional[str] = ProfileOpt,
+    int64: Optional[bool] = Int64Opt,
+) -> None:
+    """hemera hashes of files, like b3sum."""
+    from .hemera.command import hash_files
+
+    _gpu_options(adapter, backend, profile, int64)
+    code = hash_files(list(files or []), sponge=sponge, cpu=cpu, check=check)
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
+def bench(
+    name: str = typer.Option("fibonacci", "--example", help="Example AIR."),
+    log_rows: List[int] = typer.Option([10], "--log-rows", help="Sizes (repeatable)."),
+    field: str = typer.Option("goldilocks", "--field"),
+    security: int = typer.Option(100, "--security"),
+    adapter: Optional[str] = AdapterOpt,
+    backend: Optional[str] = BackendOpt,
+    profile: Optional[str] = ProfileOpt,
+    int64: Optional[bool] = Int64Opt,
+) -> None:
+    """Machine-readable (JSON lines) proving/verifying timings on the GPU."""
+    import time
+
+    from .air.examples import get_example
+    from .field import get_field
+    from .gpu import get_context
+    from .prover import prove_gpu
+    from .verifier import verify as verify_proof
+
+    _gpu_options(adapter, backend, profile, int64)
+    ctx = get_context()
+    f = get_field(field)
+    ex = get_example(name)
+    params = _params(security, None, None, None, None, None)
+    for n in log_rows:
+        cols, pub = ex.generate(f, n, np.random.default_rng(1))
+        prove_gpu(ctx, f, ex.air, cols, pub, params, check=False)  # warm-up: pipelines, tables
+        t0 = time.perf_counter()
+        res = prove_gpu(ctx, f, ex.air, cols, pub, params, check=False)
+        wall = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ok = verify_proof(res.proof, ex.air).accepted
+        vt = time.perf_counter() - t0
+        print(json.dumps({"example": name, "field": f.name, "log_rows": n, "width": ex.air.width,
+                          "adapter": ctx.adapter_summary, "prove_wall_s": wall, "gpu_phases_s": res.phases,
+                          "syncs": res.syncs, "proof_bytes": len(res.proof), "verify_s": vt, "accepted": ok}))
 
 
 def main(argv: Optional[List[str]] = None) -> None:

@@ -1,0 +1,50 @@
+"""Proof files: the wgprover-1 proof bytes, then the AIR they are about.
+
+    proof bytes (PROTOCOL.md §7) || AIR JSON || u32 length of the AIR JSON || b"AIR1"
+
+The verifier re-hashes the embedded AIR and compares it with the digest in the
+proof header, so a proof file is self-contained; ``--air`` pins the expected AIR.
+Files are written atomically (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+from .air.language import Air
+
+TRAILER = b"AIR1"
+
+
+def write_proof_file(path: str | os.PathLike, proof: bytes, air: Air) -> None:
+    air_json = json.dumps(air.to_dict(), sort_keys=True).encode()
+    blob = proof + air_json + struct.pack("<I", len(air_json)) + TRAILER
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".wgproof-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(blob)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def split_proof_file(blob: bytes) -> tuple[bytes, Air | None, str | None]:
+    """(proof bytes, embedded AIR or None, problem with the embedded AIR or None)."""
+    if len(blob) < 8 or blob[-4:] != TRAILER:
+        return blob, None, None
+    (alen,) = struct.unpack("<I", blob[-8:-4])
+    if alen > len(blob) - 8:
+        return blob, None, "embedded AIR length is out of range"
+    air_json = blob[-8 - alen : -8]
+    proof = blob[: -8 - alen]
+    try:
+        return proof, Air.from_dict(json.loads(air_json.decode())), None
+    except Exception as e:  # noqa: BLE001 - any parse problem is a rejection reason
+        return proof, None, f"embedded AIR is malformed ({type(e).__name__})"
