@@ -91,15 +91,46 @@ def round_times(ctx, zc, cbuf, out, n: int, repeats: int) -> list[float] | None:
     return [float(v) for v in np.median(np.stack(samples), axis=0)]
 
 
+class _PerDispatch:
+    """A recorder proxy that opens a timestamped phase before every dispatch (profiling)."""
+
+    def __init__(self, rec) -> None:
+        self.rec = rec
+
+    def dispatch(self, kernel, bindings, groups) -> None:
+        self.rec.phase(kernel.name)
+        self.rec.dispatch(kernel, bindings, groups)
+
+
+def profile(ctx, field, name: str, log_n: int) -> None:
+    """Print GPU time per kernel (one pass per dispatch; needs timestamp queries)."""
+    ex = AIRS[name]()
+    zc, _, _, _, cbuf, out = _setup(ctx, field, ex, log_n, np.random.default_rng(1), valid=False)
+    for _ in range(2):
+        rec = ctx.recorder(label="profile")
+        _record_all(zc, _PerDispatch(rec), cbuf, out, log_n)
+        names, buf = rec.resolve_timestamps()
+        rec.submit()
+        ts = ctx.read(buf, np.uint64, 2 * len(names)).astype(np.int64)
+    per: dict[str, list[float]] = {}
+    for nm, dt in zip(names, (ts[1::2] - ts[0::2]) * 1e-3):
+        per.setdefault(nm, []).append(float(dt))
+    print(f"profile {field.name} {ex.air.name} 2^{log_n} ({ctx.field_path}): us per dispatch")
+    for nm, v in per.items():
+        print(f"  {nm:<16} total {sum(v):9.1f}  " + " ".join(f"{x:.0f}" for x in v))
+
+
 def measure(ctx, field, name: str, log_n: int, repeats: int) -> dict:
     ex = AIRS[name]()
     rng = np.random.default_rng(log_n)
-    row = {"field": field.name, "air": ex.air.name, "w": ex.air.width, "degree": ex.air.degree + 1, "log_n": log_n}
+    row = {"field": field.name, "path": ctx.field_path, "air": ex.air.name, "w": ex.air.width,
+           "degree": ex.air.degree + 1, "log_n": log_n}
     try:
         zc, _, _, _, cbuf, out = _setup(ctx, field, ex, log_n, rng, valid=False)
     except MemoryError as e:
         row["skipped"] = str(e)
         return row
+    row["bindings"] = {"trace_chunks": zc.layout.trace_chunks, "state_chunks": zc.layout.state_chunks}
     t0 = time.perf_counter()
     t, method = gpu_time(ctx, lambda rec: _record_all(zc, rec, cbuf, out, log_n), repeats=repeats)
     row.update({"total_ms": t * 1e3, "method": method, "bench_wall_s": time.perf_counter() - t0})
@@ -116,8 +147,16 @@ def main() -> None:
     ap.add_argument("--log-n", default="16,18,20,22,24")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--json", default="bench/results/sumcheck.json")
+    ap.add_argument("--int64", action="store_true", help="the shader-int64 Goldilocks path")
+    ap.add_argument("--profile", action="store_true", help="time every dispatch instead")
     args = ap.parse_args()
-    ctx = get_context()
+    ctx = get_context(int64=True) if args.int64 else get_context()
+    if args.profile:
+        for fname in args.fields.split(","):
+            for name in args.airs.split(","):
+                for log_n in (int(v) for v in args.log_n.split(",")):
+                    profile(ctx, get_field(fname), name, log_n)
+        return
     rows = []
     for fname in args.fields.split(","):
         field = get_field(fname)

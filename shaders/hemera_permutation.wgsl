@@ -31,12 +31,20 @@ fn hemera_pow7(x: Gl) -> Gl {
     return gl_mul(x3, x4);
 }
 
-fn hemera_sqr_n(x: Gl, n: u32) -> Gl {
-    var t = x;
-    for (var i = 0u; i < n; i = i + 1u) {
-        t = gl_sqr(t);
-    }
-    return t;
+// Straight-line repeated squarings.  No loops inside the permutation except the
+// round loops: llvmpipe (lavapipe) caps the loop iterations of one invocation
+// at 65535 in total, so a loop here would limit how many permutations one
+// thread may run (with 24 back-edges per permutation the cap is ~2700).
+fn hemera_sqr3(x: Gl) -> Gl {
+    return gl_sqr(gl_sqr(gl_sqr(x)));
+}
+
+fn hemera_sqr6(x: Gl) -> Gl {
+    return hemera_sqr3(hemera_sqr3(x));
+}
+
+fn hemera_sqr12(x: Gl) -> Gl {
+    return hemera_sqr6(hemera_sqr6(x));
 }
 
 // x^(p-2) (0 -> 0) by an addition chain: 64 squarings, 9 multiplications.
@@ -44,13 +52,14 @@ fn hemera_sqr_n(x: Gl, n: u32) -> Gl {
 fn hemera_inv(x: Gl) -> Gl {
     let t2 = gl_mul(gl_sqr(x), x);
     let t3 = gl_mul(gl_sqr(t2), x);
-    let t6 = gl_mul(hemera_sqr_n(t3, 3u), t3);
-    let t12 = gl_mul(hemera_sqr_n(t6, 6u), t6);
-    let t24 = gl_mul(hemera_sqr_n(t12, 12u), t12);
-    let t30 = gl_mul(hemera_sqr_n(t24, 6u), t6);
+    let t6 = gl_mul(hemera_sqr3(t3), t3);
+    let t12 = gl_mul(hemera_sqr6(t6), t6);
+    let t24 = gl_mul(hemera_sqr12(t12), t12);
+    let t30 = gl_mul(hemera_sqr6(t24), t6);
     let t31 = gl_mul(gl_sqr(t30), x);
     let t32 = gl_mul(gl_sqr(t31), x);
-    return gl_mul(hemera_sqr_n(t31, 33u), t32);
+    let t31_33 = hemera_sqr12(hemera_sqr12(hemera_sqr6(hemera_sqr3(t31))));  // t31^(2^33)
+    return gl_mul(t31_33, t32);
 }
 
 // M4 = [2 3 1 1; 1 2 3 1; 1 1 2 3; 3 1 1 2] on lanes o..o+3.

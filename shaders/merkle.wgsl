@@ -20,8 +20,8 @@ struct MerkleParams {
     idx_off: u32,     // first query index in mk_idx (u32 units)
     count: u32,       // number of queries
     out_off: u32,     // first output element (Gl units for paths, Fe units for leaves)
-    _pad0: u32,
-    _pad1: u32,
+    blk_lo: u32,      // leaves: sponge blocks [blk_lo, blk_hi) absorbed by this dispatch
+    blk_hi: u32,
 }
 
 @group(0) @binding(0) var<storage, read> mk_mat: array<Fe>;
@@ -53,6 +53,9 @@ fn merkle_lane(leaf: u32, e: u32, m: u32) -> Gl {
 }
 
 // Leaf digests: hash_elements of the m = 2^k * width * d elements of each leaf.
+// A dispatch absorbs blocks [blk_lo, blk_hi) of the ceil(m / 8) blocks; between
+// dispatches of one leaf the sponge state waits in mk_out_gl[16 leaf ..] (only
+// for very wide leaves: see MAX_PERMS_PER_INVOCATION in hemera/gpu.py).
 @compute @workgroup_size(WG)
 fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
@@ -63,7 +66,12 @@ fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     let m = (mk_params.width * mk_params.d) << mk_params.log_leaf_rows;
     let nblocks = max(1u, (m + 7u) / 8u);
     var s = hemera_elements_init();
-    for (var b = 0u; b < nblocks; b = b + 1u) {
+    if (mk_params.blk_lo > 0u) {
+        for (var j = 0u; j < 16u; j = j + 1u) {
+            s[j] = mk_out_gl[16u * leaf + j];
+        }
+    }
+    for (var b = mk_params.blk_lo; b < mk_params.blk_hi; b = b + 1u) {
         let e = 8u * b;
         s[0] = gl_add(s[0], merkle_lane(leaf, e, m));
         s[1] = gl_add(s[1], merkle_lane(leaf, e + 1u, m));
@@ -77,6 +85,12 @@ fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
             s[HEMERA_LANE_LENGTH] = gl_from_u32(m);
         }
         hemera_permute(&s);
+    }
+    if (mk_params.blk_hi < nblocks) {
+        for (var j = 0u; j < 16u; j = j + 1u) {
+            mk_out_gl[16u * leaf + j] = s[j];
+        }
+        return;
     }
     let o = 4u * leaf;
     mk_tree[o] = s[0];

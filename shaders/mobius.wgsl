@@ -1,57 +1,45 @@
 // Hypercube transforms between a multilinear evaluation table and its
 // monomial coefficients (index bit i = variable i), several variables per
-// pass in workgroup memory and NTT_RB per round in registers. Composed after
-// ntt_tile.wgsl. mobius: t[x | 2^i] -= t[x];  zeta (its inverse): t[x | 2^i] += t[x].
-// Variables commute, so rounds go bottom-up for both.
+// pass in workgroup memory and up to 4 per round in registers (the constant
+// geometry of ntt_dit_tile). Composed after ntt_tile.wgsl.
+// mobius: t[x | 2^i] -= t[x];  zeta (its inverse): t[x | 2^i] += t[x].
 
-@group(0) @binding(0) var<storage, read_write> mob_data: array<Fe>;
+@group(0) @binding(0) var<storage, read_write> ntt_data: array<Fe>;
 @group(0) @binding(1) var<uniform> prm: NttPass;
 
-fn mob_load(lid: u32, t: u32) {
-    for (var e = lid; e < TILE; e += WG) {
-        let g = ntt_index(t, e);
-        if (g < prm.total) {
-            ntt_tile_mem[ntt_swz(e)] = mob_data[g];
-        }
-    }
-    workgroupBarrier();
+// One variable on registers: pairs (2i, 2i + 1) -> (i, i + 8).
+fn mob_regs(x: array<Fe, 16>, subtract: bool) -> array<Fe, 16> {
+    var y: array<Fe, 16>;
+    y[0] = x[0];
+    y[8] = select(fe_add(x[1], x[0]), fe_sub(x[1], x[0]), subtract);
+    y[1] = x[2];
+    y[9] = select(fe_add(x[3], x[2]), fe_sub(x[3], x[2]), subtract);
+    y[2] = x[4];
+    y[10] = select(fe_add(x[5], x[4]), fe_sub(x[5], x[4]), subtract);
+    y[3] = x[6];
+    y[11] = select(fe_add(x[7], x[6]), fe_sub(x[7], x[6]), subtract);
+    y[4] = x[8];
+    y[12] = select(fe_add(x[9], x[8]), fe_sub(x[9], x[8]), subtract);
+    y[5] = x[10];
+    y[13] = select(fe_add(x[11], x[10]), fe_sub(x[11], x[10]), subtract);
+    y[6] = x[12];
+    y[14] = select(fe_add(x[13], x[12]), fe_sub(x[13], x[12]), subtract);
+    y[7] = x[14];
+    y[15] = select(fe_add(x[15], x[14]), fe_sub(x[15], x[14]), subtract);
+    return y;
 }
 
-fn mob_store(lid: u32, t: u32) {
-    for (var e = lid; e < TILE; e += WG) {
-        let g = ntt_index(t, e);
-        if (g < prm.total) {
-            mob_data[g] = ntt_tile_mem[ntt_swz(e)];
-        }
-    }
-}
-
-// All variables of the pass; subtract (mobius) or add (zeta) the lower half.
+// All variables of the pass (they commute, so rounds go bottom-up).
 fn mob_tile(lid: u32, subtract: bool) {
     let nr = ntt_rounds();
     for (var q = 0u; q < nr; q++) {
         let rd = ntt_round(q, false);
         let base = ntt_base(lid, rd.x);
-        var x: array<Fe, NTT_R>;
-        for (var i = 0u; i < NTT_R; i++) {
-            x[i] = ntt_tile_mem[ntt_swz(base | (i << rd.x))];
+        var x = ntt_gather(base, rd.x, rd.y, true);
+        for (var s = 0u; s < rd.z; s++) {
+            x = mob_regs(x, subtract);
         }
-        for (var j = 0u; j < NTT_RB; j++) {
-            if (j >= rd.y && j < rd.y + rd.z) {
-                for (var i = 0u; i < NTT_R / 2u; i++) {
-                    let i0 = ntt_spread(i, j);
-                    let i1 = i0 | (1u << j);
-                    if (subtract) {
-                        x[i1] = fe_sub(x[i1], x[i0]);
-                    } else {
-                        x[i1] = fe_add(x[i1], x[i0]);
-                    }
-                }
-            }
-        }
-        for (var i = 0u; i < NTT_R; i++) {
-            ntt_tile_mem[ntt_swz(base | (i << rd.x))] = x[i];
-        }
+        ntt_scatter(x, base, rd.x, rd.z + rd.y, true);
         workgroupBarrier();
     }
 }
@@ -66,9 +54,9 @@ fn mobius(
     if (t >= prm.tiles) {
         return;
     }
-    mob_load(lid, t);
+    ntt_load(lid, t);
     mob_tile(lid, true);
-    mob_store(lid, t);
+    ntt_store(lid, t);
 }
 
 @compute @workgroup_size(WG)
@@ -81,7 +69,7 @@ fn zeta(
     if (t >= prm.tiles) {
         return;
     }
-    mob_load(lid, t);
+    ntt_load(lid, t);
     mob_tile(lid, false);
-    mob_store(lid, t);
+    ntt_store(lid, t);
 }

@@ -11,6 +11,18 @@
 @group(0) @binding(4) var<storage, read> lde_src: array<Fe>;
 @group(0) @binding(5) var<storage, read> lde_scale: array<Fe>;
 
+// Scaled source element for destination tile element e (three independent loads).
+fn lde_elem(t: u32, e: u32) -> Fe {
+    let n = prm.log_n;
+    let r = prm.aux;
+    let a = (n + 1u) / 2u;
+    let g = min(ntt_index(t, e), prm.total - 1u);
+    let i = g & ((1u << n) - 1u);
+    let base = ((g >> n) & ((1u << r) - 1u)) * ((1u << a) + (1u << (n - a)));
+    let s = fe_mul(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
+    return fe_mul(lde_src[((g >> (n + r)) << n) + i], s);
+}
+
 @compute @workgroup_size(WG)
 fn lde(
     @builtin(workgroup_id) wid: vec3<u32>,
@@ -21,19 +33,39 @@ fn lde(
     if (t >= prm.tiles) {
         return;
     }
-    let n = prm.log_n;
-    let r = prm.aux;
-    let a = (n + 1u) / 2u;
-    let stride = (1u << a) + (1u << (n - a));
-    for (var e = lid; e < TILE; e += WG) {
-        let g = ntt_index(t, e);
-        if (g < prm.total) {
-            let i = g & ((1u << n) - 1u);
-            let base = ((g >> n) & ((1u << r) - 1u)) * stride;
-            let s = fe_mul(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
-            ntt_tile_mem[ntt_swz(e)] = fe_mul(lde_src[((g >> (n + r)) << n) + i], s);
-        }
-    }
+    // straight-line so that all loads are in flight together (ntt_tile.wgsl)
+    let v0 = lde_elem(t, lid + 0u * WG);
+    let v1 = lde_elem(t, lid + 1u * WG);
+    let v2 = lde_elem(t, lid + 2u * WG);
+    let v3 = lde_elem(t, lid + 3u * WG);
+    let v4 = lde_elem(t, lid + 4u * WG);
+    let v5 = lde_elem(t, lid + 5u * WG);
+    let v6 = lde_elem(t, lid + 6u * WG);
+    let v7 = lde_elem(t, lid + 7u * WG);
+    let v8 = lde_elem(t, lid + 8u * WG);
+    let v9 = lde_elem(t, lid + 9u * WG);
+    let v10 = lde_elem(t, lid + 10u * WG);
+    let v11 = lde_elem(t, lid + 11u * WG);
+    let v12 = lde_elem(t, lid + 12u * WG);
+    let v13 = lde_elem(t, lid + 13u * WG);
+    let v14 = lde_elem(t, lid + 14u * WG);
+    let v15 = lde_elem(t, lid + 15u * WG);
+    ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v0;
+    ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v1;
+    ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v2;
+    ntt_tile_mem[ntt_swz(lid + 3u * WG)] = v3;
+    ntt_tile_mem[ntt_swz(lid + 4u * WG)] = v4;
+    ntt_tile_mem[ntt_swz(lid + 5u * WG)] = v5;
+    ntt_tile_mem[ntt_swz(lid + 6u * WG)] = v6;
+    ntt_tile_mem[ntt_swz(lid + 7u * WG)] = v7;
+    ntt_tile_mem[ntt_swz(lid + 8u * WG)] = v8;
+    ntt_tile_mem[ntt_swz(lid + 9u * WG)] = v9;
+    ntt_tile_mem[ntt_swz(lid + 10u * WG)] = v10;
+    ntt_tile_mem[ntt_swz(lid + 11u * WG)] = v11;
+    ntt_tile_mem[ntt_swz(lid + 12u * WG)] = v12;
+    ntt_tile_mem[ntt_swz(lid + 13u * WG)] = v13;
+    ntt_tile_mem[ntt_swz(lid + 14u * WG)] = v14;
+    ntt_tile_mem[ntt_swz(lid + 15u * WG)] = v15;
     workgroupBarrier();
     ntt_dif_tile(lid, t);
     ntt_store(lid, t);

@@ -11,19 +11,29 @@
 // elements, and hi_in (only when a tile is wider than k+run_bits, i.e. for
 // columns shorter than a tile) steps over whole columns.
 //
-// Inside the tile the k stages go in rounds of at most NTT_RB stages: each
-// invocation pulls NTT_R = 2^NTT_RB elements that differ only in a window of
-// NTT_RB tile bits (holding the round's stage bits) into registers, runs the
-// round's stages there, and puts them back; one barrier per round instead of
-// per stage. The including file declares `prm: NttPass` and the buffers.
+// Inside the tile the k stages go in rounds of at most 4 stages: each
+// invocation pulls 16 elements that differ only in a window of 4 tile bits
+// (holding the round's stage bits) into registers, runs the round's stages
+// there, and puts them back: one barrier per round instead of per stage.
+// Registers use constant geometry: every stage pairs registers (i, i + 8)
+// (DIF) or (2i, 2i + 1) (DIT) and rotates the register index, whose rotation
+// is undone in the workgroup-memory addresses.
+//
+// Why the hand-unrolled 16-line blocks: naga emits every WGSL loop as a
+// bounded `loop`, which drivers do not unroll, so a register array indexed
+// by a loop counter lands in local memory and a loop of loads is issued one
+// load at a time. Straight-line code with constant indices keeps the 16
+// elements in registers and all 16 loads in flight (measured ~10x on an
+// H200, docs/NTT.md §4).
+//
+// The including file declares `ntt_data` (binding 0, the transformed
+// columns) and `prm: NttPass`.
 
-override TILE: u32 = 4096u; // elements per tile, a power of two >= NTT_R
-override WG: u32 = 256u;    // invocations per workgroup: exactly TILE / NTT_R
+override TILE: u32 = 4096u; // elements per tile, a power of two >= 16
+override WG: u32 = 256u;    // invocations per workgroup: exactly TILE / 16
 
-// Registers per invocation: 16 elements of 8 bytes or 32 of 4 bytes (same
-// register budget; also the swizzle width that spreads a 128-byte bank row).
-const NTT_RB: u32 = select(5u, 4u, FE_BYTES == 8u);
-const NTT_R: u32 = 1u << NTT_RB;
+const NTT_RB: u32 = 4u; // log2 of the registers per invocation
+const NTT_R: u32 = 16u;
 
 var<workgroup> ntt_tile_mem: array<Fe, TILE>;
 
@@ -50,7 +60,7 @@ fn ntt_index(t: u32, e: u32) -> u32 {
 }
 
 // Workgroup-memory slot of tile element e: XOR-swizzled so that both unit
-// strides and strides of NTT_R elements hit distinct banks.
+// strides and strides of 16 elements hit distinct banks.
 fn ntt_swz(e: u32) -> u32 {
     return e ^ ((e >> NTT_RB) & (NTT_R - 1u));
 }
@@ -77,7 +87,106 @@ fn ntt_base(lid: u32, w_lo: u32) -> u32 {
     return (lid & ((1u << w_lo) - 1u)) | ((lid >> w_lo) << (w_lo + NTT_RB));
 }
 
-// Register index with a 0 inserted at bit j (the lower partner of pair i).
-fn ntt_spread(i: u32, j: u32) -> u32 {
-    return ((i >> j) << (j + 1u)) | (i & ((1u << j) - 1u));
+// Rotate the 4-bit register index i right / left by c (0 <= c <= 4).
+fn ntt_rotr(i: u32, c: u32) -> u32 {
+    return ((i >> c) | (i << (NTT_RB - c))) & (NTT_R - 1u);
+}
+
+fn ntt_rotl(i: u32, c: u32) -> u32 {
+    return ntt_rotr(i, NTT_RB - c);
+}
+
+// Tile element held by register i when window offsets are rotated by `rot`.
+fn ntt_elem(base: u32, w_lo: u32, i: u32, rot: u32, left: bool) -> u32 {
+    return base | (select(ntt_rotr(i, rot), ntt_rotl(i, rot), left) << w_lo);
+}
+
+fn ntt_gather(base: u32, w_lo: u32, rot: u32, left: bool) -> array<Fe, 16> {
+    var x: array<Fe, 16>;
+    x[0] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 0u, rot, left))];
+    x[1] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 1u, rot, left))];
+    x[2] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 2u, rot, left))];
+    x[3] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 3u, rot, left))];
+    x[4] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 4u, rot, left))];
+    x[5] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 5u, rot, left))];
+    x[6] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 6u, rot, left))];
+    x[7] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 7u, rot, left))];
+    x[8] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 8u, rot, left))];
+    x[9] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 9u, rot, left))];
+    x[10] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 10u, rot, left))];
+    x[11] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 11u, rot, left))];
+    x[12] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 12u, rot, left))];
+    x[13] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 13u, rot, left))];
+    x[14] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 14u, rot, left))];
+    x[15] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 15u, rot, left))];
+    return x;
+}
+
+fn ntt_scatter(x: array<Fe, 16>, base: u32, w_lo: u32, rot: u32, left: bool) {
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 0u, rot, left))] = x[0];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 1u, rot, left))] = x[1];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 2u, rot, left))] = x[2];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 3u, rot, left))] = x[3];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 4u, rot, left))] = x[4];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 5u, rot, left))] = x[5];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 6u, rot, left))] = x[6];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 7u, rot, left))] = x[7];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 8u, rot, left))] = x[8];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 9u, rot, left))] = x[9];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 10u, rot, left))] = x[10];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 11u, rot, left))] = x[11];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 12u, rot, left))] = x[12];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 13u, rot, left))] = x[13];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 14u, rot, left))] = x[14];
+    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 15u, rot, left))] = x[15];
+}
+
+// Coalesced tile load of the 16 elements lid + r*WG; all loads are issued
+// before any is used. Slots past `total` (a batch shorter than a tile)
+// repeat the last element and are never stored.
+fn ntt_load(lid: u32, t: u32) {
+    let last = prm.total - 1u;
+    let v0 = ntt_data[min(ntt_index(t, lid + 0u * WG), last)];
+    let v1 = ntt_data[min(ntt_index(t, lid + 1u * WG), last)];
+    let v2 = ntt_data[min(ntt_index(t, lid + 2u * WG), last)];
+    let v3 = ntt_data[min(ntt_index(t, lid + 3u * WG), last)];
+    let v4 = ntt_data[min(ntt_index(t, lid + 4u * WG), last)];
+    let v5 = ntt_data[min(ntt_index(t, lid + 5u * WG), last)];
+    let v6 = ntt_data[min(ntt_index(t, lid + 6u * WG), last)];
+    let v7 = ntt_data[min(ntt_index(t, lid + 7u * WG), last)];
+    let v8 = ntt_data[min(ntt_index(t, lid + 8u * WG), last)];
+    let v9 = ntt_data[min(ntt_index(t, lid + 9u * WG), last)];
+    let v10 = ntt_data[min(ntt_index(t, lid + 10u * WG), last)];
+    let v11 = ntt_data[min(ntt_index(t, lid + 11u * WG), last)];
+    let v12 = ntt_data[min(ntt_index(t, lid + 12u * WG), last)];
+    let v13 = ntt_data[min(ntt_index(t, lid + 13u * WG), last)];
+    let v14 = ntt_data[min(ntt_index(t, lid + 14u * WG), last)];
+    let v15 = ntt_data[min(ntt_index(t, lid + 15u * WG), last)];
+    ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v0;
+    ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v1;
+    ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v2;
+    ntt_tile_mem[ntt_swz(lid + 3u * WG)] = v3;
+    ntt_tile_mem[ntt_swz(lid + 4u * WG)] = v4;
+    ntt_tile_mem[ntt_swz(lid + 5u * WG)] = v5;
+    ntt_tile_mem[ntt_swz(lid + 6u * WG)] = v6;
+    ntt_tile_mem[ntt_swz(lid + 7u * WG)] = v7;
+    ntt_tile_mem[ntt_swz(lid + 8u * WG)] = v8;
+    ntt_tile_mem[ntt_swz(lid + 9u * WG)] = v9;
+    ntt_tile_mem[ntt_swz(lid + 10u * WG)] = v10;
+    ntt_tile_mem[ntt_swz(lid + 11u * WG)] = v11;
+    ntt_tile_mem[ntt_swz(lid + 12u * WG)] = v12;
+    ntt_tile_mem[ntt_swz(lid + 13u * WG)] = v13;
+    ntt_tile_mem[ntt_swz(lid + 14u * WG)] = v14;
+    ntt_tile_mem[ntt_swz(lid + 15u * WG)] = v15;
+    workgroupBarrier();
+}
+
+fn ntt_store(lid: u32, t: u32) {
+    for (var r = 0u; r < NTT_R; r++) {
+        let e = lid + r * WG;
+        let g = ntt_index(t, e);
+        if (g < prm.total) {
+            ntt_data[g] = ntt_tile_mem[ntt_swz(e)];
+        }
+    }
 }

@@ -2,14 +2,22 @@
 // wgprover/sumcheck/reference.py::ZerocheckReference.  Composed after the
 // AIR-specific code that wgprover/air/codegen.py generates, which defines
 //   const ZC_W, ZC_NPER, ZC_NCONS, ZC_NPTS (= D + 1), ZC_WG
+//   the bindings: trace chunks (read, Fe), state chunks (read, Ef), zc_per,
+//     zc_chal, zc_pubc (read), zc_aux (read_write), output chunks
+//     (read_write, Ef; chunk 0 also receives the round partials), zp (uniform)
+//   fn zc_tr_load(c, i) -> Fe       element i of trace column c (stride zp.size)
+//   fn zc_st_load(t, i) -> Ef       element i of state table t (stride zp.size)
+//   fn zc_out_store(t, i, v: Ef)    element i of output table t (stride zp.half)
+//   fn zc_out_part(i, v: Ef)        partial sum i
 //   fn zc_eval_base(k, x, xf, half) -> Ef   C at point X = x of pair k, round 0
 //   fn zc_eval_ext(k, x, xf, half) -> Ef    the same on extension tables
-// in terms of the accessors below.
+// Tables too large for one storage binding are split over several bindings
+// (chunks of whole tables); the load/store functions hide the split.
 //
 // Tables.  Round 0 reads the base-field trace (column-major, w columns of
-// 2^n) and eq(r, .) (zc_st = the eq0 buffer, eq at index 0).  Folding round i
-// writes the state [T_0..T_{w-1}, N_0..N_{w-1}, eq] (2w + 1 extension tables
-// of 2^(n-i-1) values each, table t at t * size) that round i + 1 reads.
+// 2^n) and eq(r, .) (the state binding holds the eq0 table, eq at table 0).
+// Folding round i writes the state [T_0..T_{w-1}, N_0..N_{w-1}, eq] (2w + 1
+// extension tables of 2^(n-i-1) values each) that round i + 1 reads.
 // N_k(x) = T_k(x + 1 mod 2^n) is read from the trace with a shifted index in
 // round 0 and never materialised in the base field.  Periodic columns are
 // kept at their (common, maximal) period 2^m and folded only while longer
@@ -24,21 +32,12 @@ struct ZcParams {
     size: u32,      // current table length (2 * half); 2^n in round 0
     half: u32,
     per_size: u32,  // current periodic table length (>= 1)
-    eq_index: u32,  // table index of eq in zc_st
+    eq_index: u32,  // table index of eq in the state (0 in round 0)
     nwg: u32,       // round kernel: workgroups per point (= partials per point)
     slot: u32,      // challenge slot (fold, setup: alpha)
-    out_off: u32,   // claims output offset in base elements
-    _pad: u32,
+    _p0: u32,
+    _p1: u32,
 }
-
-@group(0) @binding(0) var<storage, read> zc_trace: array<Fe>;
-@group(0) @binding(1) var<storage, read> zc_st: array<Ef>;
-@group(0) @binding(2) var<storage, read> zc_per: array<Ef>;
-@group(0) @binding(3) var<storage, read> zc_chal: array<Ef>;
-@group(0) @binding(4) var<storage, read> zc_pubc: array<Fe>;
-@group(0) @binding(5) var<storage, read_write> zc_aux: array<Ef>;
-@group(0) @binding(6) var<storage, read_write> zc_out: array<Ef>;
-@group(0) @binding(7) var<uniform> zp: ZcParams;
 
 var<workgroup> zc_red: array<Ef, ZC_WG>;
 
@@ -57,18 +56,15 @@ fn zc_lerp_ef(a: Ef, b: Ef, x: u32, xf: Fe) -> Ef {
 }
 
 fn zc_tr_cur(c: u32, k: u32, x: u32, xf: Fe) -> Fe {
-    let i = c * zp.size + 2u * k;
-    return zc_lerp_fe(zc_trace[i], zc_trace[i + 1u], x, xf);
+    return zc_lerp_fe(zc_tr_load(c, 2u * k), zc_tr_load(c, 2u * k + 1u), x, xf);
 }
 
 fn zc_tr_next(c: u32, k: u32, x: u32, xf: Fe) -> Fe {
-    let b = c * zp.size;
-    return zc_lerp_fe(zc_trace[b + 2u * k + 1u], zc_trace[b + ((2u * k + 2u) & (zp.size - 1u))], x, xf);
+    return zc_lerp_fe(zc_tr_load(c, 2u * k + 1u), zc_tr_load(c, (2u * k + 2u) & (zp.size - 1u)), x, xf);
 }
 
 fn zc_st_cur(c: u32, k: u32, x: u32, xf: Fe) -> Ef {
-    let i = c * zp.size + 2u * k;
-    return zc_lerp_ef(zc_st[i], zc_st[i + 1u], x, xf);
+    return zc_lerp_ef(zc_st_load(c, 2u * k), zc_st_load(c, 2u * k + 1u), x, xf);
 }
 
 fn zc_st_next(c: u32, k: u32, x: u32, xf: Fe) -> Ef {
@@ -96,7 +92,7 @@ fn zc_cl() -> Ef { return zc_aux[1]; }
 // for pairs k = g * ZC_WG + lid, + zp.nwg * ZC_WG, ... with g = wg / ZC_NPTS,
 // so a thread holds one evaluation at a time and the late (small) rounds
 // still run ZC_NPTS workgroups in parallel.  Each workgroup tree-reduces its
-// sum of eq(X) * C(X) into zc_out[g * ZC_NPTS + x] (zp.nwg partials per point).
+// sum of eq(X) * C(X) into partial g * ZC_NPTS + x (zp.nwg partials per point).
 
 fn zc_reduce(lid: u32, slot: u32, v: Ef) {
     zc_red[lid] = v;
@@ -108,13 +104,12 @@ fn zc_reduce(lid: u32, slot: u32, v: Ef) {
         workgroupBarrier();
     }
     if (lid == 0u) {
-        zc_out[slot] = zc_red[0];
+        zc_out_part(slot, zc_red[0]);
     }
 }
 
 fn zc_eq_at(k: u32, x: u32, xf: Fe) -> Ef {
-    let i = zp.eq_index * zp.size + 2u * k;
-    return zc_lerp_ef(zc_st[i], zc_st[i + 1u], x, xf);
+    return zc_st_cur(zp.eq_index, k, x, xf);
 }
 
 @compute @workgroup_size(ZC_WG)
@@ -164,17 +159,17 @@ fn zc_fold_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     let i = id - t * zp.half;
     var v: Ef;
     if (t < ZC_W) {
-        let a = zc_trace[t * zp.size + 2u * i];
-        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_trace[t * zp.size + 2u * i + 1u], a)), a);
+        let a = zc_tr_load(t, 2u * i);
+        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_tr_load(t, 2u * i + 1u), a)), a);
     } else if (t < 2u * ZC_W) {
-        let b = (t - ZC_W) * zp.size;
-        let a = zc_trace[b + 2u * i + 1u];
-        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_trace[b + ((2u * i + 2u) & (zp.size - 1u))], a)), a);
+        let c = t - ZC_W;
+        let a = zc_tr_load(c, 2u * i + 1u);
+        v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_tr_load(c, (2u * i + 2u) & (zp.size - 1u)), a)), a);
     } else {
-        let a = zc_st[2u * i];
-        v = ef_add(a, ef_mul(r, ef_sub(zc_st[2u * i + 1u], a)));
+        let a = zc_st_load(0u, 2u * i);
+        v = ef_add(a, ef_mul(r, ef_sub(zc_st_load(0u, 2u * i + 1u), a)));
     }
-    zc_out[t * zp.half + i] = v;
+    zc_out_store(t, i, v);
 }
 
 // Round i >= 1: state -> next state.
@@ -187,8 +182,8 @@ fn zc_fold_ext(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     if (id == 0u) { zc_fold_selectors(r); }
     let t = id / zp.half;
     let i = id - t * zp.half;
-    let a = zc_st[t * zp.size + 2u * i];
-    zc_out[t * zp.half + i] = ef_add(a, ef_mul(r, ef_sub(zc_st[t * zp.size + 2u * i + 1u], a)));
+    let a = zc_st_load(t, 2u * i);
+    zc_out_store(t, i, ef_add(a, ef_mul(r, ef_sub(zc_st_load(t, 2u * i + 1u), a))));
 }
 
 // -- setup -------------------------------------------------------------

@@ -194,11 +194,15 @@ def test_inverse_addition_chain(rng):
 
 def test_permutation_vs_oracle(rng, rc):
     states = np.concatenate([edge_states(), gl.random(rng, (4, 16))])
-    got = R.permute(states)
+    # the vectorised NumPy path (permute() uses the integer path for small batches)
+    got = R.permute_with_constants(states, hp.round_constants())
     for s, g in zip(states, got):
         assert [int(v) for v in g] == o_permute([int(v) for v in s], rc)
-    # batch shape is preserved and batching does not change results
+    assert np.array_equal(R.permute(states), got)
+    # batch shape is preserved; small and large batches take different paths
     assert np.array_equal(R.permute(states.reshape(2, 4, 16)).reshape(8, 16), got)
+    big = np.concatenate([states] * 8)
+    assert np.array_equal(R.permute(big), np.concatenate([got] * 8))
 
 
 def test_permutation_rejects_bad_input():

@@ -106,3 +106,19 @@ def test_streamed_file_matches_reference(tmp_path, capsys, ctx, rng):
     p.write_bytes(data)
     assert hash_files([str(p)], sponge=True) == 0
     assert _lines(capsys) == [f"{R.hash(data).hex()}  {p}"]
+
+
+def test_progress_bar_on_a_terminal(tmp_path, monkeypatch, capsys, ctx):
+    import wgprover.hemera.command as command
+
+    class FakeTTY(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    fake = FakeTTY()
+    monkeypatch.setattr(command, "PROGRESS_MIN_BYTES", 1)
+    monkeypatch.setattr("sys.stderr", fake)
+    p = tmp_path / "f"
+    p.write_bytes(b"hello")
+    assert hash_files([str(p)]) == 0
+    assert _lines(capsys) == [f"{VECTORS['tree']['hello']}  {p}"]

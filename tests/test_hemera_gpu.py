@@ -135,3 +135,12 @@ def test_constants_uploaded_once(ctx):
     a = G.tables(ctx)
     assert G.tables(ctx) is a
     assert np.array_equal(ctx.read(a, np.uint64, hp.GPU_TABLE_SIZE), hp.gpu_table())
+
+
+def test_long_sponge_vs_oracle(ctx, rng):
+    """More blocks than one invocation may absorb (several dispatches), checked
+    against the pure-Python oracle of test_hemera.py."""
+    from test_hemera import o_bootstrap, o_hash
+
+    data = rng.integers(0, 256, 56 * (G.SPONGE_DISPATCH_BLOCKS + 300) + 5, dtype=np.uint8).tobytes()
+    assert G.hash(ctx, data) == o_hash(data, o_bootstrap())

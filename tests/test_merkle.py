@@ -163,3 +163,16 @@ def test_gpu_errors(ctx):
         MG.commit(rec, GOLDILOCKS, mat, 16, 2)
     with pytest.raises(ValueError, match="multiple of 8"):
         MG.commit(rec, GOLDILOCKS, mat, 8, 1, mat_offset=4)
+
+
+def test_gpu_wide_leaves_split(ctx, rng, monkeypatch):
+    """Leaves needing more permutations than one invocation may run (lavapipe caps
+    loop iterations) are hashed by several dispatches with the state in a scratch buffer."""
+    from wgprover.hemera import gpu as hemera_gpu
+
+    monkeypatch.setattr(hemera_gpu, "MAX_PERMS_PER_INVOCATION", 3)
+    rows, width, k = 64, 16, 2  # m = 64 elements: 8 blocks -> 3 dispatches
+    vals = GOLDILOCKS.base.random(rng, rows * width)
+    _, levels, _, _ = _gpu_commit_and_open(ctx, GOLDILOCKS, vals, rows, width, k, 1, [1])
+    want = MR.commit(GOLDILOCKS, vals, rows, width, k)
+    assert all(np.array_equal(a, b) for a, b in zip(levels, want.levels))

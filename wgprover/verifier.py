@@ -95,6 +95,10 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
             raise Reject("public inputs differ from the expected ones")
     if len(st.public) != len(air.public):
         raise Reject("wrong number of public inputs")
+    from .security import report
+
+    if st.security_bits != int(report(f, n, w, st.degree, st.params).bits):
+        raise Reject("the header's security level does not match its parameters")
     lay = layout(st)
     if len(data) != lay.total:
         raise ProofFormatError(f"proof is {len(data)} bytes, expected {lay.total} for this statement")

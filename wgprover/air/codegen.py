@@ -34,6 +34,26 @@ _SMALL = 1 << 16
 
 
 @dataclass(frozen=True)
+class Layout:
+    """How the zerocheck tables are split over storage bindings (chunks of whole tables).
+
+    ``trace_chunks`` bindings of ``cols_per_trace_chunk`` trace columns each, and
+    ``state_chunks`` bindings of ``tables_per_state_chunk`` state tables each
+    (the state has 2w + 1 tables).  One chunk each unless a table set exceeds
+    the device's storage binding limit.
+    """
+
+    trace_chunks: int
+    cols_per_trace_chunk: int
+    state_chunks: int
+    tables_per_state_chunk: int
+
+    @staticmethod
+    def single(width: int) -> "Layout":
+        return Layout(1, width, 1, 2 * width + 1)
+
+
+@dataclass(frozen=True)
 class Generated:
     """WGSL for one (AIR, field) and the data it expects in its buffers."""
 
@@ -273,8 +293,58 @@ def _sum(terms: list[str]) -> str:
     return acc
 
 
+def _chunked(name: str, count: int, per: int, stride: str, index: str, body: str) -> list[str]:
+    """Statements selecting chunk ``index / per`` of bindings name0..name{count-1}."""
+    if count == 1:
+        return [body.format(buf=f"{name}0", i=f"{index} * {stride}")]
+    lines = [f"switch ({index} / {per}u) {{"]
+    for c in range(count):
+        label = "default" if c == count - 1 else f"case {c}u"
+        stmt = body.format(buf=f"{name}{c}", i=f"({index} - {c * per}u) * {stride}")
+        lines.append(f"    {label}: {{ {stmt} }}")
+    lines.append("}")
+    return lines
+
+
+def _bindings(layout: Layout) -> str:
+    """Binding declarations and chunk-hiding load/store functions."""
+    decl: list[str] = []
+    b = 0
+
+    def add(text: str) -> None:
+        nonlocal b
+        decl.append(f"@group(0) @binding({b}) {text};")
+        b += 1
+
+    for c in range(layout.trace_chunks):
+        add(f"var<storage, read> zc_trace{c}: array<Fe>")
+    for c in range(layout.state_chunks):
+        add(f"var<storage, read> zc_st{c}: array<Ef>")
+    add("var<storage, read> zc_per: array<Ef>")
+    add("var<storage, read> zc_chal: array<Ef>")
+    add("var<storage, read> zc_pubc: array<Fe>")
+    add("var<storage, read_write> zc_aux: array<Ef>")
+    for c in range(layout.state_chunks):
+        add(f"var<storage, read_write> zc_out{c}: array<Ef>")
+    add("var<uniform> zp: ZcParams")
+    t, s = layout, layout
+    fns = [
+        ("fn zc_tr_load(c: u32, i: u32) -> Fe {",
+         _chunked("zc_trace", t.trace_chunks, t.cols_per_trace_chunk, "zp.size", "c", "return {buf}[{i} + i];")),
+        ("fn zc_st_load(t: u32, i: u32) -> Ef {",
+         _chunked("zc_st", s.state_chunks, s.tables_per_state_chunk, "zp.size", "t", "return {buf}[{i} + i];")),
+        ("fn zc_out_store(t: u32, i: u32, v: Ef) {",
+         _chunked("zc_out", s.state_chunks, s.tables_per_state_chunk, "zp.half", "t", "{buf}[{i} + i] = v;")),
+        ("fn zc_out_part(i: u32, v: Ef) {", ["zc_out0[i] = v;"]),
+    ]
+    out = decl[:]
+    for sig, body in fns:
+        out += ["", sig] + ["    " + ln for ln in body] + ["}"]
+    return "\n".join(out)
+
+
 @lru_cache(maxsize=64)
-def _generate(air: Air, field_name: str, p: int, wg: int) -> Generated:
+def _generate(air: Air, field_name: str, p: int, wg: int, layout: Layout) -> Generated:
     consts: dict[int, int] = {}
     f_base = _eval_function(air, p, "base", consts)
     f_ext = _eval_function(air, p, "ext", consts)
@@ -290,12 +360,13 @@ def _generate(air: Air, field_name: str, p: int, wg: int) -> Generated:
         ]
     )
     order = tuple(sorted(consts, key=consts.get))
-    return Generated(f"{header}\n\n{f_base}\n\n{f_ext}\n", order, npts, len(air.constraints), wg)
+    source = f"{header}\n\n{_bindings(layout)}\n\n{f_base}\n\n{f_ext}\n"
+    return Generated(source, order, npts, len(air.constraints), wg)
 
 
-def generate(air: Air, field, wg: int = WG) -> Generated:
+def generate(air: Air, field, wg: int = WG, layout: Layout | None = None) -> Generated:
     """WGSL for the combined constraint polynomial of ``air`` over ``field`` (cached)."""
-    return _generate(air, field.name, field.p, wg)
+    return _generate(air, field.name, field.p, wg, layout or Layout.single(air.width))
 
 
 # --------------------------------------------------------------------------- pipelines
@@ -349,6 +420,6 @@ def build_generated_kernel(ctx, field, generated_source: str, files_after: list[
     return k
 
 
-def zerocheck_kernel(ctx, field, air: Air, entry: str):
+def zerocheck_kernel(ctx, field, air: Air, entry: str, layout: Layout | None = None):
     """A pipeline of shaders/sumcheck_zerocheck.wgsl specialised to ``air`` (cached)."""
-    return build_generated_kernel(ctx, field, generate(air, field).source, ["sumcheck_zerocheck"], entry)
+    return build_generated_kernel(ctx, field, generate(air, field, layout=layout).source, ["sumcheck_zerocheck"], entry)

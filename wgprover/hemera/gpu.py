@@ -12,7 +12,6 @@ the others upload, submit and read back (one host sync each).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,6 +20,11 @@ from . import reference as ref
 
 WG = 64
 PERM_FILES = ["hemera_permutation", "hemera_field"]
+# Permutations one invocation may run per dispatch.  llvmpipe (lavapipe) caps the
+# loop iterations of an invocation at 65535 (~1870 permutations of this code);
+# NVIDIA has no cap, and a dispatch of 1024 sequential permutations is ~0.2 s there.
+MAX_PERMS_PER_INVOCATION = 1024
+SPONGE_DISPATCH_BLOCKS = MAX_PERMS_PER_INVOCATION  # blocks absorbed per (single-thread) dispatch
 
 
 # ---------------------------------------------------------------------------
@@ -63,6 +67,8 @@ def _lohi(x: int) -> tuple[int, int]:
 
 def record_permute(rec, in_buf, out_buf, n: int, reps: int = 1) -> None:
     """Record ``reps`` permutations of n states (16 Goldilocks each) in_buf -> out_buf."""
+    if not 1 <= reps <= MAX_PERMS_PER_INVOCATION:
+        raise ValueError(f"reps must be in 1..{MAX_PERMS_PER_INVOCATION}")
     k = kernel(rec.ctx, "hemera_batch", "hemera_permute_batch")
     rec.dispatch(k, [in_buf, out_buf, _u32(n, reps)], _groups(n))
 
@@ -101,7 +107,6 @@ def _write(ctx, buf, piece: memoryview) -> None:
 # plain sponge
 # ---------------------------------------------------------------------------
 
-SPONGE_DISPATCH_BLOCKS = 4096  # blocks absorbed per (single-thread) dispatch
 
 
 def record_absorb(rec, data_buf, word_off: int, nbytes: int, state_buf, state_off: int, *,

@@ -121,7 +121,9 @@ def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
 def permute(states: np.ndarray) -> np.ndarray:
     """hemera permutation of a batch of states, shape (..., 16), canonical uint64."""
     s = gl.check(np.asarray(states), "hemera state")
-    flat = s.reshape(-1, hp.WIDTH) if s.size else s
+    if s.shape[-1:] != (hp.WIDTH,):
+        raise ValueError(f"hemera state must have last dimension 16, got shape {s.shape}")
+    flat = s.reshape(-1, hp.WIDTH)
     if 0 < flat.shape[0] <= _SCALAR_BATCH:
         # NumPy's per-call overhead dominates small batches: use the integer version
         from .scalar import permute_one

@@ -76,10 +76,11 @@ def _dummy(ctx, slot: str):
     return buf
 
 
-def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0) -> np.ndarray:
+def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
+            blk_lo: int = 0, blk_hi: int = 0) -> np.ndarray:
     esize = np.dtype(tree.field.dtype).itemsize
     return np.array([tree.mat_offset // esize, tree.rows, tree.width, tree.elems_per_entry,
-                     tree.log_leaf_rows, tree.n_leaves, tree.height, idx_off, count, out_off, 0, 0],
+                     tree.log_leaf_rows, tree.n_leaves, tree.height, idx_off, count, out_off, blk_lo, blk_hi],
                     dtype=np.uint32)
 
 
@@ -114,8 +115,13 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
     k = _kernel(ctx, field, "merkle_leaves")
-    rec.dispatch(k, [mat_buf, tree.buffer, _dummy(ctx, "idx"), _dummy(ctx, "gl"), _dummy(ctx, "fe"),
-                     _params(tree)], (n + WG - 1) // WG)
+    nblocks = max(1, -(-tree.leaf_size // 8))
+    step = hemera_gpu.MAX_PERMS_PER_INVOCATION
+    # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
+    states = _dummy(ctx, "gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
+    for lo in range(0, nblocks, step):
+        rec.dispatch(k, [mat_buf, tree.buffer, _dummy(ctx, "idx"), states, _dummy(ctx, "fe"),
+                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
     offs = tree.level_offsets
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)

@@ -65,8 +65,8 @@ def plan(log_n: int, tile_bits: int, min_run_bits: int) -> list[Pass]:
 
 def reg_bits(field: Field) -> int:
     """log2 of the elements each invocation holds in registers (NTT_RB in
-    shaders/ntt_tile.wgsl: 16 elements of 8 bytes, 32 of 4 bytes)."""
-    return 4 if field.base.BYTES == 8 else 5
+    shaders/ntt_tile.wgsl, hand-unrolled there: 16 for both fields)."""
+    return 4
 
 
 def tile_bits(ctx, field: Field, log_total: int | None = None) -> int:

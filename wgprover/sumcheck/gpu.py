@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..air.codegen import WG as ZC_WG
-from ..air.codegen import generate, zerocheck_kernel
+from ..air.codegen import Layout, generate, zerocheck_kernel
 from ..air.language import Air
 
 WG = 64
@@ -40,17 +40,27 @@ def _groups(threads: int, wg: int = WG) -> int:
     return max(1, -(-threads // wg))
 
 
+def record_eq_table(ctx, field, rec, challenge_buf, first_slot: int, n: int, table_buf) -> None:
+    """Record eq(r, x) for all x in {0,1}^n into table_buf[0 .. 2^n) (Ef), with
+    r_i = challenge_buf[first_slot + i]; n in-place doubling dispatches (shaders/eq.wgsl).
+    Twin: :func:`wgprover.sumcheck.reference.eq_table`."""
+    k = ctx.kernel(field, ["eq"], "eq_expand", {"WG": WG})
+    for i in range(n):
+        s = 1 << i
+        rec.dispatch(k, [challenge_buf, table_buf, _u32(s, first_slot + i, 0)], _groups(s))
+
+
 class _Engine:
     """Shared plumbing: buffer allocation with binding-size checks, eq tables, reduce, emit."""
 
-    def __init__(self, ctx, field, n: int) -> None:
+    def __init__(self, ctx, field, n: int, max_partials: int = MAX_PARTIALS) -> None:
         if n < 1:
             raise ValueError(f"sumcheck needs n >= 1 variables, got {n}")
         self.ctx, self.field, self.n = ctx, field, n
+        self.max_partials = max_partials
         self.d = field.ext_degree
         self.fe_bytes = field.base.BYTES
         self.ef_bytes = self.d * self.fe_bytes
-        self._k_eq = ctx.kernel(field, ["eq"], "eq_expand", {"WG": WG})
         self._k_fold = ctx.kernel(field, ["sumcheck_fold"], "sumcheck_fold", {"WG": WG})
         self._k_reduce = ctx.kernel(field, ["sumcheck_reduce"], "sumcheck_reduce")
         self._k_emit = ctx.kernel(field, ["sumcheck_emit"], "sumcheck_emit")
@@ -66,9 +76,7 @@ class _Engine:
 
     def _record_eq(self, rec, challenge_buf, table_buf, first_slot: int) -> None:
         """eq(r, .) of size 2^n into table_buf[0 .. 2^n), r_i = challenges[first_slot + i]."""
-        for i in range(self.n):
-            s = 1 << i
-            rec.dispatch(self._k_eq, [challenge_buf, table_buf, _u32(s, first_slot + i, 0)], _groups(s))
+        record_eq_table(self.ctx, self.field, rec, challenge_buf, first_slot, self.n, table_buf)
 
     def _record_reduce(self, rec, partial_buf, count: int, npts: int, out_buf, out_offset_elems: int) -> None:
         rec.dispatch(self._k_reduce, [partial_buf, out_buf, _u32(count, npts, out_offset_elems)], 1)
@@ -90,24 +98,38 @@ class ZerocheckGpu(_Engine):
     slots, alpha from one), then for i in 0..n-1 ``record_round(i, ...)`` and
     ``record_fold(i, ...)``, then ``record_claims``.  The twin is
     :class:`wgprover.sumcheck.reference.ZerocheckReference`.
+
+    Tables larger than one storage binding are split into chunks of whole
+    tables bound separately (``max_binding`` overrides the device limit, for
+    tests); the trace is then bound as several ranges of ``trace_buf``.
     """
 
-    def __init__(self, ctx, field, air: Air, n: int, trace_buf, public: Mapping[str, int] | Sequence[int]) -> None:
-        super().__init__(ctx, field, n)
+    def __init__(
+        self,
+        ctx,
+        field,
+        air: Air,
+        n: int,
+        trace_buf,
+        public: Mapping[str, int] | Sequence[int],
+        max_partials: int = MAX_PARTIALS,
+        max_binding: int | None = None,
+    ) -> None:
+        super().__init__(ctx, field, n, max_partials)
         air.check_rows(n)
         self.air = air
-        self.gen = generate(air, field)
-        self.degree = air.degree + 1
-        self.npts = self.degree + 1
         w, N = air.width, 1 << n
         if trace_buf.size < w * N * self.fe_bytes:
             raise ValueError(f"trace buffer holds {trace_buf.size} bytes, need {w * N * self.fe_bytes} (w={w}, n={n})")
-        if w * N * self.fe_bytes > ctx.max_binding():
-            raise MemoryError(f"trace of {w} x 2^{n} exceeds the storage binding limit {ctx.max_binding()}")
         self.trace_buf = trace_buf
-        ntab = 2 * w + 1
+        self.max_binding = min(max_binding or ctx.max_binding(), ctx.max_binding())
+        self.layout = self._layout()
+        self.gen = generate(air, field, layout=self.layout)
+        self.degree = air.degree + 1
+        self.npts = self.degree + 1
+        lay = self.layout
         self.eq0 = self._buffer(N, "zc-eq")
-        self.state = [self._buffer(ntab * (N // 2), "zc-state-a"), self._buffer(ntab * max(N // 4, 1), "zc-state-b")]
+        self.state = [self._chunks(N // 2, "zc-state-a"), self._chunks(max(N // 4, 1), "zc-state-b")]
         # periodic columns at the common (maximal) period, embedded in E
         self.period = air.max_period
         self.m = self.period.bit_length() - 1
@@ -120,15 +142,43 @@ class ZerocheckGpu(_Engine):
         pubc = np.concatenate([pub, np.array(self.gen.constants, dtype=field.dtype)]).astype(field.dtype)
         self.pubc = ctx.upload(pubc, label="zc-pubc", min_bytes=16)
         self.aux = self._buffer(2 + len(air.constraints), "zc-aux")
-        self.partial = self._buffer(MAX_PARTIALS, "zc-partial")
-        self._k = {e: zerocheck_kernel(ctx, field, air, e) for e in
-                   ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")}
+        self.partial = self._buffer(max(max_partials, self.npts), "zc-partial")
+        # unused chunk slots: one shared read-only dummy, distinct writable dummies
+        self._ro_dummy = ctx.buffer(self.ef_bytes, label="zc-dummy")
+        self._rw_dummies = [ctx.buffer(self.ef_bytes, label=f"zc-dummy-{c}") for c in range(1, lay.state_chunks)]
+        tb = N * self.fe_bytes
+        align = int(ctx.limits.get("min-storage-buffer-offset-alignment", 256))
+        if lay.trace_chunks > 1 and (lay.cols_per_trace_chunk * tb) % align:
+            raise MemoryError(f"trace chunks of {lay.cols_per_trace_chunk * tb} bytes are not {align}-byte aligned")
+        self._trace_bind = [
+            (trace_buf, c * lay.cols_per_trace_chunk * tb, min(lay.cols_per_trace_chunk, w - c * lay.cols_per_trace_chunk) * tb)
+            for c in range(lay.trace_chunks)
+        ]
+        entries = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
+        self._k = {e: zerocheck_kernel(ctx, field, air, e, lay) for e in entries}
 
     # -- layout bookkeeping ------------------------------------------------------
+    def _layout(self) -> Layout:
+        w, N = self.air.width, 1 << self.n
+        col_bytes = N * self.fe_bytes
+        tab_bytes = max(N // 2, 1) * self.ef_bytes  # largest state table (after fold 0)
+        if col_bytes > self.max_binding or N * self.ef_bytes > self.max_binding:
+            raise MemoryError(f"a 2^{self.n}-row table exceeds the storage binding limit {self.max_binding}")
+        cpt = min(w, self.max_binding // col_bytes)
+        tps = min(2 * w + 1, self.max_binding // tab_bytes)
+        return Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
+
+    def _chunks(self, size: int, label: str) -> list:
+        lay, ntab = self.layout, 2 * self.air.width + 1
+        return [
+            self._buffer(min(lay.tables_per_state_chunk, ntab - c * lay.tables_per_state_chunk) * size, f"{label}{c}")
+            for c in range(lay.state_chunks)
+        ]
+
     def _state_for_round(self, i: int):
-        """(buffer, eq table index) read by round i."""
+        """(list of state chunk buffers, eq table index) read by round i."""
         if i == 0:
-            return self.eq0, 0
+            return [self.eq0] + [self._ro_dummy] * (self.layout.state_chunks - 1), 0
         return self.state[(i - 1) % 2], 2 * self.air.width
 
     def _per_for_round(self, i: int):
@@ -136,30 +186,35 @@ class ZerocheckGpu(_Engine):
         folds = min(i, self.m)
         return self.per[folds % 2], max(self.period >> i, 1)
 
-    def _bind(self, i: int, challenge_buf, out, params: np.ndarray) -> list:
+    def _bind(self, i: int, challenge_buf, outs: list, params: np.ndarray) -> list:
         st, _ = self._state_for_round(i)
         per, _ = self._per_for_round(i)
-        return [self.trace_buf, st, per, challenge_buf, self.pubc, self.aux, out, params]
+        return [*self._trace_bind, *st, per, challenge_buf, self.pubc, self.aux, *outs, params]
+
+    def _partial_outs(self) -> list:
+        return [self.partial, *self._rw_dummies]
 
     def _params(self, i: int, nwg: int = 0, slot: int = 0) -> np.ndarray:
         size = 1 << (self.n - i)
         _, eq_index = self._state_for_round(i)
         _, per_size = self._per_for_round(i)
-        return _u32(size, size // 2, per_size, eq_index, nwg, slot, 0)
+        return _u32(size, size // 2, per_size, eq_index, nwg, slot)
 
     # -- recording ---------------------------------------------------------------
     def record_setup(self, rec, challenge_buf, r_slot: int, alpha_slot: int) -> None:
         """eq(r, .) from slots r_slot .. r_slot + n - 1, and alpha^j from alpha_slot."""
         self._record_eq(rec, challenge_buf, self.eq0, r_slot)
-        rec.dispatch(self._k["zc_setup"], self._bind(0, challenge_buf, self.partial, self._params(0, slot=alpha_slot)), 1)
+        params = self._params(0, slot=alpha_slot)
+        rec.dispatch(self._k["zc_setup"], self._bind(0, challenge_buf, self._partial_outs(), params), 1)
 
     def record_round(self, rec, round_idx: int, challenge_buf, out_buf, out_offset_elems: int) -> None:
         """Round polynomial values s(0..D) (D + 1 Ef) into out_buf at base-element offset."""
         i = self._check_round(round_idx)
         half = 1 << (self.n - i - 1)
-        nwg = min(_groups(half, ZC_WG), max(1, MAX_PARTIALS // self.npts))
+        nwg = min(_groups(half, ZC_WG), max(1, self.max_partials // self.npts))
         entry = "zc_round_base" if i == 0 else "zc_round_ext"
-        rec.dispatch(self._k[entry], self._bind(i, challenge_buf, self.partial, self._params(i, nwg)), nwg * self.npts)
+        bind = self._bind(i, challenge_buf, self._partial_outs(), self._params(i, nwg))
+        rec.dispatch(self._k[entry], bind, nwg * self.npts)
         self._record_reduce(rec, self.partial, nwg, self.npts, out_buf, out_offset_elems)
 
     def record_fold(self, rec, round_idx: int, challenge_buf, slot: int) -> None:
@@ -167,16 +222,21 @@ class ZerocheckGpu(_Engine):
         i = self._check_round(round_idx)
         half = 1 << (self.n - i - 1)
         entry = "zc_fold_base" if i == 0 else "zc_fold_ext"
-        dst = self.state[i % 2]
         threads = (2 * self.air.width + 1) * half
-        rec.dispatch(self._k[entry], self._bind(i, challenge_buf, dst, self._params(i, slot=slot)), _groups(threads, ZC_WG))
+        bind = self._bind(i, challenge_buf, self.state[i % 2], self._params(i, slot=slot))
+        rec.dispatch(self._k[entry], bind, _groups(threads, ZC_WG))
         per, per_size = self._per_for_round(i)
         if self.air.periodic and per_size > 1:
             self._record_fold(rec, per, self.per[(min(i, self.m) + 1) % 2], challenge_buf, slot, len(self.air.periodic), per_size)
 
     def record_claims(self, rec, out_buf, out_offset_elems: int) -> None:
         """T_0..T_{w-1}(rho), N_0..N_{w-1}(rho) (2w Ef) into out_buf; after the n-th fold."""
-        self._record_emit(rec, self.state[(self.n - 1) % 2], 2 * self.air.width, out_buf, out_offset_elems)
+        final = self.state[(self.n - 1) % 2]
+        per_chunk = self.layout.tables_per_state_chunk
+        for c, buf in enumerate(final):
+            count = min(per_chunk, 2 * self.air.width - c * per_chunk)
+            if count > 0:
+                self._record_emit(rec, buf, count, out_buf, out_offset_elems + c * per_chunk * self.d)
 
     def _check_round(self, i: int) -> int:
         if not 0 <= i < self.n:
@@ -196,15 +256,15 @@ class ProductSumcheckGpu(_Engine):
     degree = 2
     npts = 3
 
-    def __init__(self, ctx, field, n: int, trace_buf, w: int) -> None:
-        super().__init__(ctx, field, n)
+    def __init__(self, ctx, field, n: int, trace_buf, w: int, max_partials: int = MAX_PARTIALS) -> None:
+        super().__init__(ctx, field, n, max_partials)
         N = 1 << n
         if trace_buf.size < w * N * self.fe_bytes:
             raise ValueError(f"trace buffer holds {trace_buf.size} bytes, need {w * N * self.fe_bytes} (w={w}, n={n})")
         self.w, self.trace_buf = w, trace_buf
         # st[0] = [g | W] (stride 2^n); st[1] = eq(rho, .) scratch, then ping-pong partner
         self.state = [self._buffer(2 * N, "ps-state-a"), self._buffer(N, "ps-state-b")]
-        self.partial = self._buffer(MAX_PARTIALS * self.npts, "ps-partial")
+        self.partial = self._buffer(max_partials * self.npts, "ps-partial")
         self._k = {e: ctx.kernel(field, ["sumcheck_product"], e) for e in ("ps_build_g", "ps_build_w", "ps_round")}
 
     def _params(self, size: int, nwg: int = 0, slot: int = 0) -> np.ndarray:
@@ -225,7 +285,7 @@ class ProductSumcheckGpu(_Engine):
         """s(0), s(1), s(2) (3 Ef) into out_buf at base-element offset."""
         i = self._check_round(round_idx)
         size = 1 << (self.n - i)
-        nwg = min(_groups(size // 2), MAX_PARTIALS)
+        nwg = min(_groups(size // 2), self.max_partials)
         src = self._current(i)
         rec.dispatch(self._k["ps_round"], [self.trace_buf, src, self.partial, challenge_buf, self._params(size, nwg)], nwg)
         self._record_reduce(rec, self.partial, nwg, self.npts, out_buf, out_offset_elems)
@@ -246,3 +306,54 @@ class ProductSumcheckGpu(_Engine):
         if not 0 <= i < self.n:
             raise ValueError(f"product sumcheck round {i} out of range 0..{self.n - 1}")
         return i
+
+
+# --------------------------------------------------------------------------- one-shot drivers
+
+
+def zerocheck(ctx, field, air: Air, n: int, trace: np.ndarray, public, r, alpha, challenges,
+              max_partials: int = MAX_PARTIALS, max_binding: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Whole zerocheck with explicit challenges, one submit and one readback.
+
+    Same signature and result as :func:`wgprover.sumcheck.reference.zerocheck`
+    (plus ctx): (round polys (n, D+1, d), claims (2w, d)).  Challenge buffer
+    layout: r at slots 0..n-1, alpha at n, rho_i at n + 1 + i.
+    """
+    E = field.ext
+    chal = np.concatenate([np.asarray(r), np.asarray(alpha)[None], np.asarray(challenges)]).astype(field.dtype)
+    tbuf = ctx.upload(np.ascontiguousarray(trace, dtype=field.dtype), label="trace")
+    cbuf = ctx.upload(chal, label="challenges")
+    zc = ZerocheckGpu(ctx, field, air, n, tbuf, public, max_partials=max_partials, max_binding=max_binding)
+    per_round = zc.npts * E.d
+    out = ctx.buffer((n * per_round + 2 * air.width * E.d) * zc.fe_bytes, label="zc-out")
+    rec = ctx.recorder(label="zerocheck")
+    zc.record_setup(rec, cbuf, 0, n)
+    for i in range(n):
+        zc.record_round(rec, i, cbuf, out, i * per_round)
+        zc.record_fold(rec, i, cbuf, n + 1 + i)
+    zc.record_claims(rec, out, n * per_round)
+    rec.submit()
+    got = ctx.read(out, field.dtype, n * per_round + 2 * air.width * E.d)
+    return got[: n * per_round].reshape(n, zc.npts, E.d), got[n * per_round :].reshape(2 * air.width, E.d)
+
+
+def product_sumcheck(ctx, field, n: int, trace: np.ndarray, beta, rho, gamma, challenges,
+                     max_partials: int = MAX_PARTIALS) -> tuple[np.ndarray, np.ndarray]:
+    """Whole product sumcheck with explicit challenges (twin of the reference function):
+    (round polys (n, 3, d), claims (2, d)).  Slots: beta 0, rho 1..n, gamma n+1, c_i n+2+i."""
+    E = field.ext
+    trace = np.ascontiguousarray(trace, dtype=field.dtype)
+    chal = np.concatenate([np.asarray(beta)[None], np.asarray(rho), np.asarray(gamma)[None], np.asarray(challenges)])
+    tbuf = ctx.upload(trace, label="trace")
+    cbuf = ctx.upload(chal.astype(field.dtype), label="challenges")
+    ps = ProductSumcheckGpu(ctx, field, n, tbuf, trace.shape[0], max_partials=max_partials)
+    out = ctx.buffer((n * 3 + 2) * E.d * ps.fe_bytes, label="ps-out")
+    rec = ctx.recorder(label="product-sumcheck")
+    ps.record_setup(rec, cbuf, 0, 1, n + 1)
+    for i in range(n):
+        ps.record_round(rec, i, cbuf, out, i * 3 * E.d)
+        ps.record_fold(rec, i, cbuf, n + 2 + i)
+    ps.record_claims(rec, out, n * 3 * E.d)
+    rec.submit()
+    got = ctx.read(out, field.dtype, (n * 3 + 2) * E.d)
+    return got[: n * 3 * E.d].reshape(n, 3, E.d), got[n * 3 * E.d :].reshape(2, E.d)
