@@ -486,7 +486,9 @@ def bench(
 def main(argv: Optional[List[str]] = None) -> None:
     """Console entry point: user errors become one line on stderr and an exit code."""
     try:
-        app(args=argv, standalone_mode=False)
+        rc = app(args=argv, standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except CliError as e:
         err.print(f"wgprove: error: {e}", markup=False, highlight=False)
         sys.exit(e.code)
