@@ -164,7 +164,7 @@ def test_constants_bootstrap(rc):
     assert np.all(ours < np.uint64(P))
     # Pinned by hemera's own bootstrap test (rs/src/bootstrap.rs).  The table in
     # specs/constants.md is the bootstrap of the retired R_P = 64 / x^7 design
-    # and does not match the specified permutation (see PROTOCOL_hemera.md).
+    # and does not match the specified permutation (see docs/PROTOCOL.md, hemera section).
     assert [int(x) for x in ours[:4]] == [0x7E6EF67C13BC8100, 0x3A658EE0B11555F9,
                                           0x42F4F5D6BE505B01, 0x8D6E969951FEA22C]
     assert hp.round_constants() is ours  # cached

@@ -166,7 +166,15 @@ class ZerocheckGpu(_Engine):
             raise MemoryError(f"a 2^{self.n}-row table exceeds the storage binding limit {self.max_binding}")
         cpt = min(w, self.max_binding // col_bytes)
         tps = min(2 * w + 1, self.max_binding // tab_bytes)
-        return Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
+        lay = Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
+        needed = lay.trace_chunks + 2 * lay.state_chunks + 4
+        allowed = int(self.ctx.limits.get("max-storage-buffers-per-shader-stage", 8))
+        if needed > allowed:
+            raise MemoryError(
+                f"zerocheck of {w} columns x 2^{self.n} rows needs {needed} storage bindings "
+                f"(tables split over the {self.max_binding}-byte binding limit); this device allows {allowed}"
+            )
+        return lay
 
     def _chunks(self, size: int, label: str) -> list:
         lay, ntab = self.layout, 2 * self.air.width + 1
