@@ -29,17 +29,29 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from wgprover.field import BABYBEAR, GOLDILOCKS
 from wgprover.gpu import get_context
-from wgprover.gpu.timing import gpu_time
 from wgprover.ntt import gpu
 from wgprover.ntt import reference as ref
 
 BATCH_BYTES_CAP = 1 << 30  # largest LDE destination per batched row
 
 
-def timed(ctx, record, wall_reps: int) -> tuple[float, str]:
-    """Median GPU seconds of what ``record(rec)`` records."""
+def timed(ctx, record, wall_reps: int, reps: int = 7, warm: int = 3) -> tuple[float, str]:
+    """Median GPU seconds of what ``record(rec)`` records.
+
+    With timestamps: warm + reps back-to-back repetitions in ONE submission,
+    each its own timed phase, so the GPU never idles between samples (separate
+    submissions let an H200 drop its clocks in the host gaps and made single
+    runs erratic). Without: synchronised wall time over ``wall_reps`` copies.
+    """
     if ctx.has_timestamps:
-        return gpu_time(ctx, record, repeats=7, warmup=2)
+        rec = ctx.recorder(label="bench")
+        for i in range(warm + reps):
+            rec.phase(f"rep{i}")
+            record(rec)
+        names, buf = rec.resolve_timestamps()
+        rec.submit()
+        ts = ctx.read(buf, np.uint64, 2 * len(names)).reshape(-1, 2).astype(np.int64)
+        return float(np.median(ts[warm:, 1] - ts[warm:, 0])) * 1e-9, "timestamp"
     samples = []
     for i in range(6):  # first run warms pipelines and caches
         rec = ctx.recorder(label="bench")

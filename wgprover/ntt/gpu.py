@@ -21,7 +21,7 @@ from wgprover.field import Field
 
 from . import reference as ref
 
-_MAX_TILE_BITS = 13  # 8192 elements; bigger tiles cost occupancy for no fewer passes
+_MAX_TILE_BITS = 11  # 2^11 beat 2^12/2^13 on an H200 even with one more pass (occupancy; docs/NTT.md §6)
 _MIN_RUN_BYTES = 128  # contiguous bytes per tile row in strided passes (coalescing)
 _MIN_TABLE_LOG = 12  # smallest twiddle table; tables grow to the largest size used
 _BITREV_WG = 256  # @workgroup_size of ntt_bitrev.wgsl
