@@ -87,11 +87,12 @@ def check(ctx, field, log_n: int) -> None:
 
 def measure(ctx, field, log_n: int, batch: int, copy_gbs: float, wall_reps: int) -> list[dict]:
     B, n = field.base.BYTES, 1 << log_n
-    passes = len(gpu.passes_for(ctx, field, log_n))
     rows = []
     cases = [("ntt", 1), ("ntt", batch), ("lde", 1), ("lde", min(batch, max(1, BATCH_BYTES_CAP // (2 * n * B))))]
     for kind, cols in cases:
         src = ctx.upload(field.base.random(np.random.default_rng(cols), (cols, n)))
+        # the tile (hence the plan) depends on the batch: an LDE runs cols*2 columns
+        passes = len(gpu.passes_for(ctx, field, log_n, cols=cols if kind == "ntt" else 2 * cols))
         if kind == "ntt":
             record = lambda rec, src=src, cols=cols: gpu.record_forward(rec, ctx, field, src, log_n, cols)  # noqa: E731
             traffic = passes * 2 * cols * n * B

@@ -23,8 +23,8 @@
 // bounded `loop`, which drivers do not unroll, so a register array indexed
 // by a loop counter lands in local memory and a loop of loads is issued one
 // load at a time. Straight-line code with constant indices keeps the 16
-// elements in registers and all 16 loads in flight (measured ~10x on an
-// H200, docs/NTT.md §4).
+// elements in registers and all 16 loads in flight (1.5x on the NTT, 4x on
+// Möbius, measured on an H200: docs/NTT.md §6).
 //
 // The including file declares `ntt_data` (binding 0, the transformed
 // columns) and `prm: NttPass`.
