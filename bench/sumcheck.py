@@ -19,7 +19,6 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -132,7 +131,7 @@ def measure(ctx, field, name: str, log_n: int, repeats: int) -> dict:
         return row
     row["bindings"] = {"trace_chunks": zc.layout.trace_chunks, "state_chunks": zc.layout.state_chunks}
     t0 = time.perf_counter()
-    t, method = gpu_time(ctx, lambda rec: _record_all(zc, rec, cbuf, out, log_n), repeats=repeats)
+    t, method = gpu_time(ctx, lambda rec: _record_all(zc, rec, cbuf, out, log_n), repeats=repeats, warmup=2)
     row.update({"total_ms": t * 1e3, "method": method, "bench_wall_s": time.perf_counter() - t0})
     rt = round_times(ctx, zc, cbuf, out, log_n, max(1, repeats // 2))
     if rt is not None:
