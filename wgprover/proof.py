@@ -108,6 +108,13 @@ def layout(st: Statement) -> Layout:
     return Layout(st, schedule(st.n, st.params)).build()
 
 
+def air_digest(air) -> bytes:
+    """hemera hash of the AIR's canonical bytes (PROTOCOL.md §2)."""
+    from .hemera import reference as hemera
+
+    return hemera.hash(air.canonical_bytes())
+
+
 def parse_header(data: bytes) -> tuple[Statement, int]:
     """Parse and sanity-check the header; returns the statement and the body offset."""
     if len(data) < HEADER_FIXED + DIGEST_BYTES:

@@ -20,8 +20,8 @@ from .merkle import gpu as merkle_gpu
 from .ntt import gpu as ntt_gpu
 from .pcs.basefold import reference as bf
 from .pcs.basefold.config import BasefoldParams
-from .proof import layout
-from .reference_prover import air_digest, check_trace, make_statement, start_transcript
+from .proof import air_digest, layout
+from .reference_prover import check_trace, make_statement, start_transcript
 from .sumcheck.gpu import ProductSumcheckGpu, ZerocheckGpu
 from .transcript.gpu import KIND_FE, KIND_GL, GpuTranscript
 
@@ -49,10 +49,22 @@ def _h_table(ctx, field: Field, log_len: int):
 
 
 def _final_consts(ctx, field: Field, f: int):
-    F = field.base
-    w_inv = F.inv(np.array([F.root_of_unity(f)], dtype=field.dtype))[0]
-    scale = F.inv(np.array([1 << f], dtype=field.dtype))[0]
-    return ctx.upload(np.array([w_inv, scale, 0, 0], dtype=field.dtype), label="final-consts")
+    key = ("basefold-final", field.name, f)
+    buf = ctx.cache.get(key)
+    if buf is None:
+        F = field.base
+        w_inv = F.inv(np.array([F.root_of_unity(f)], dtype=field.dtype))[0]
+        scale = F.inv(np.array([1 << f], dtype=field.dtype))[0]
+        buf = ctx.cache[key] = ctx.upload(np.array([w_inv, scale, 0, 0], dtype=field.dtype), label="final-consts")
+    return buf
+
+
+def _dummy(ctx, name: str):
+    """A tiny buffer for a binding a kernel declares but this dispatch does not use."""
+    buf = ctx.cache.get(("dummy", name))
+    if buf is None:
+        buf = ctx.cache[("dummy", name)] = ctx.buffer(16, label=f"dummy-{name}")
+    return buf
 
 
 def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> None:
@@ -110,8 +122,7 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     k_next = ctx.kernel(field, ["basefold"], "fold_next", {"WG": WG})
     k_final = ctx.kernel(field, ["basefold"], "final_poly")
     k_shift = ctx.kernel(None, ["query_index"], "shift_indices")
-    dummy_base = ctx.buffer(16, label="dummy-base")
-    dummy_ext = ctx.buffer(16, label="dummy-ext")
+    dummy_base, dummy_ext = _dummy(ctx, "base"), _dummy(ctx, "ext")
     host["upload"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

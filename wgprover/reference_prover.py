@@ -15,9 +15,9 @@ from .field import Field
 from .ntt import reference as ntt
 from .pcs.basefold import reference as bf
 from .pcs.basefold.config import BasefoldParams
-from .proof import Layout, Statement, layout
+from .proof import Layout, Statement, air_digest, layout
 from .security import report
-from .sumcheck.reference import ProductSumcheckReference, ZerocheckReference
+from .sumcheck.reference import ProductSumcheckReference, ZerocheckReference, field_sum
 from .transcript.reference import Transcript, tag_elements
 
 
@@ -32,13 +32,6 @@ def make_statement(field: Field, air: Air, n: int, public, params: BasefoldParam
     sec = report(field, n, air.width, degree, params)
     return Statement(field=field, n=n, width=air.width, degree=degree, air_digest=air_digest, public=pub,
                      params=params, security_bits=int(sec.bits))
-
-
-def air_digest(air: Air) -> bytes:
-    """hemera hash of the AIR's canonical bytes (PROTOCOL.md §2)."""
-    from .hemera import reference as hemera
-
-    return hemera.hash(air.canonical_bytes())
 
 
 def start_transcript(st: Statement) -> Transcript:
@@ -59,19 +52,13 @@ def final_coefficients(field: Field, evals: np.ndarray, f: int) -> np.ndarray:
     at the bit-reversed 2^f-th roots of unity (inverse DFT; twin of basefold.wgsl)."""
     F, E = field.base, field.ext
     size = 1 << f
-    x = bf.pow_vec(F, F.root_of_unity(f), bf.bitrev(np.arange(size), f))
-    xinv = F.inv(x)
-    scale = F.inv(np.array([size], dtype=field.dtype))[0]
-    coeffs = np.zeros((size, E.d), dtype=field.dtype)
-    power = np.ones(size, dtype=field.dtype)  # x_i^-m
-    for m in range(size):
-        terms = E.mul_base(evals[:size], power)
-        acc = terms[0]
-        for t in terms[1:]:
-            acc = E.add(acc, t)
-        coeffs[m] = E.mul_base(acc, np.array(scale, dtype=field.dtype))
-        power = F.mul(power, xinv)
-    return coeffs
+    w_inv = int(F.inv(np.array([F.root_of_unity(f)], dtype=field.dtype))[0])
+    scale = F.inv(np.array([size], dtype=field.dtype))
+    m = np.arange(size)
+    # x_i^-m = w^-(bitrev(i) m mod 2^f)
+    kernel = ntt.powers(field, w_inv, size)[(m[:, None] * bf.bitrev(m, f)[None, :]) % size]
+    terms = E.mul_base(np.broadcast_to(evals[:size], (size, size, E.d)), kernel)
+    return E.mul_base(field_sum(F, terms, axis=1), scale)
 
 
 def _put(buf: bytearray, lay: Layout, name: str, data: np.ndarray) -> None:

@@ -14,7 +14,7 @@ import numpy as np
 from .air.language import Air
 from .hemera import reference as hemera
 from .pcs.basefold import reference as bf
-from .proof import DIGEST_BYTES, Layout, ProofFormatError, Statement, layout, parse_header
+from .proof import Layout, ProofFormatError, Statement, air_digest, layout, parse_header
 from .sumcheck.reference import interpolate_eval, product_claim, product_final_value, zerocheck_final_value
 from .transcript.reference import Transcript, tag_elements
 
@@ -83,8 +83,6 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
     n, w = st.n, st.width
     if air.width != w:
         raise Reject(f"AIR has {air.width} columns but the proof is for {w}")
-    from .reference_prover import air_digest  # the hash of the AIR's canonical bytes
-
     if air_digest(air) != st.air_digest:
         raise Reject("AIR digest mismatch: the proof is for a different AIR")
     if air.degree + 1 != st.degree:
@@ -182,10 +180,8 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
             raise Reject(f"query {bad}: Merkle path of layer {i} does not match the root")
         size = 1 << sc.steps[i]
         if i == 0:
-            cols = vals.reshape(q, size, w)  # (q, position, column)
-            coset = np.zeros((q, size, E.d), dtype=f.dtype)
-            for col in range(w - 1, -1, -1):
-                coset = E.add(E.mul(coset, beta), E.from_base(cols[:, :, col]))
+            cols = vals.reshape(q * size, w).T  # (column, query-position)
+            coset = bf.combine_columns(f, cols, beta).reshape(q, size, E.d)
         else:
             coset = vals.reshape(q, size, E.d)
             offset = pos & (size - 1)

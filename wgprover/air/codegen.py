@@ -372,54 +372,6 @@ def generate(air: Air, field, wg: int = WG, layout: Layout | None = None) -> Gen
 # --------------------------------------------------------------------------- pipelines
 
 
-def build_generated_kernel(ctx, field, generated_source: str, files_after: list[str], entry: str):
-    """Compile field module + generated source + ``files_after`` and build the pipeline.
-
-    Mirrors ``wgprover.gpu.kernel.build_kernel`` (which composes only files);
-    cached in ``ctx.pipelines`` by the hash of the composed source (so by AIR
-    digest, field, field path and entry point).
-    """
-    import wgpu
-
-    from ..gpu.errors import ShaderError
-    from ..gpu.kernel import Kernel, parse_bindings
-    from ..gpu.shaders import compose, field_files
-
-    source = "\n".join(
-        [compose(field_files(field, ctx.int64)), "// ---- generated ----", generated_source, compose(files_after)]
-    )
-    key = ("generated", hashlib.sha256(source.encode()).hexdigest(), entry)
-    hit = ctx.pipelines.get(key)
-    if hit is not None:
-        return hit
-    bindings = parse_bindings(source)
-    try:
-        module = ctx.device.create_shader_module(code=source, label=entry)
-    except Exception as e:  # noqa: BLE001
-        raise ShaderError(f"WGSL compile error in generated AIR code + {'+'.join(files_after)} ({entry}): {e}") from None
-    vis = wgpu.ShaderStage.COMPUTE
-    layouts = {}
-    for g in range(max(bindings) + 1 if bindings else 0):
-        entries = []
-        for b, kind in sorted(bindings.get(g, {}).items()):
-            if kind == "uniform":
-                entries.append({"binding": b, "visibility": vis, "buffer": {"type": wgpu.BufferBindingType.uniform}})
-            else:
-                t = wgpu.BufferBindingType.storage if kind == "storage" else wgpu.BufferBindingType.read_only_storage
-                entries.append({"binding": b, "visibility": vis, "buffer": {"type": t}})
-        layouts[g] = ctx.device.create_bind_group_layout(entries=entries)
-    playout = ctx.device.create_pipeline_layout(bind_group_layouts=[layouts[g] for g in sorted(layouts)])
-    try:
-        pipeline = ctx.device.create_compute_pipeline(
-            layout=playout, compute={"module": module, "entry_point": entry}, label=entry
-        )
-    except Exception as e:  # noqa: BLE001
-        raise ShaderError(f"pipeline creation failed for generated {entry}: {e}") from None
-    k = Kernel(name=entry, pipeline=pipeline, layouts=layouts, bindings=bindings)
-    ctx.pipelines[key] = k
-    return k
-
-
 def zerocheck_kernel(ctx, field, air: Air, entry: str, layout: Layout | None = None):
     """A pipeline of shaders/sumcheck_zerocheck.wgsl specialised to ``air`` (cached)."""
-    return build_generated_kernel(ctx, field, generate(air, field, layout=layout).source, ["sumcheck_zerocheck"], entry)
+    return ctx.kernel(field, ["sumcheck_zerocheck"], entry, generated=generate(air, field, layout=layout).source)

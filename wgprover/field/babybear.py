@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .power import square_and_multiply
+
+from .wrapping import wrapping
+
 NAME = "babybear"
 P = 15 * (1 << 27) + 1
 DTYPE = np.uint32
@@ -38,17 +42,20 @@ def check(x: np.ndarray, what: str = "value") -> np.ndarray:
     return a.astype(np.uint32)
 
 
+@wrapping
 def add(a, b):
     s = asarray(a).astype(np.uint64) + asarray(b)
     return np.where(s >= _P64, s - _P64, s).astype(np.uint32)
 
 
+@wrapping
 def sub(a, b):
     a = asarray(a)
     b = asarray(b)
     return np.where(a >= b, a - b, a + (_P32 - b)).astype(np.uint32)
 
 
+@wrapping
 def neg(a):
     a = asarray(a)
     return np.where(a == 0, a, _P32 - a).astype(np.uint32)
@@ -63,16 +70,9 @@ def sqr(a):
 
 
 def pow(a, e: int):
+    """a^e for a Python integer exponent e >= 0 (same exponent for all elements)."""
     a = asarray(a)
-    result = np.ones_like(a)
-    base = a.copy()
-    e = int(e)
-    while e > 0:
-        if e & 1:
-            result = mul(result, base)
-        base = sqr(base)
-        e >>= 1
-    return result
+    return square_and_multiply(a, e, np.ones_like(a), mul, sqr)
 
 
 def inv(a):

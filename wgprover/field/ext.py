@@ -10,6 +10,8 @@ from types import ModuleType
 
 import numpy as np
 
+from .power import square_and_multiply
+
 
 class Ext:
     """Extension-field arithmetic over a base field module (goldilocks/babybear)."""
@@ -76,15 +78,7 @@ class Ext:
 
     def pow(self, a, e: int):
         a = self.base.asarray(a)
-        result = np.broadcast_to(self.one(), a.shape).copy()
-        base = a.copy()
-        e = int(e)
-        while e > 0:
-            if e & 1:
-                result = self.mul(result, base)
-            base = self.sqr(base)
-            e >>= 1
-        return result
+        return square_and_multiply(a, e, np.broadcast_to(self.one(), a.shape).copy(), self.mul, self.sqr)
 
     def inv(self, a):
         """Inverse as a^(q-2) with q = p^d; inv(0) = 0."""

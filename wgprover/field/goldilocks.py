@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .power import square_and_multiply
+
+from .wrapping import wrapping as _wrapping
+
 NAME = "goldilocks"
 P = 0xFFFF_FFFF_0000_0001
 DTYPE = np.uint64
@@ -21,16 +25,6 @@ EPSILON = np.uint64(0xFFFF_FFFF)  # 2^64 mod p = 2^32 - 1
 _P = np.uint64(P)
 
 
-def _wrapping(fn):
-    """uint64 arithmetic here wraps on purpose; NumPy scalars would warn."""
-    import functools
-
-    @functools.wraps(fn)
-    def inner(*args):
-        with np.errstate(over="ignore", under="ignore"):
-            return fn(*args)
-
-    return inner
 _MASK32 = np.uint64(0xFFFF_FFFF)
 _S32 = np.uint64(32)
 
@@ -122,15 +116,7 @@ def sqr(a):
 def pow(a, e: int):
     """a^e for a Python integer exponent e >= 0 (same exponent for all elements)."""
     a = asarray(a)
-    result = np.ones_like(a)
-    base = a.copy()
-    e = int(e)
-    while e > 0:
-        if e & 1:
-            result = mul(result, base)
-        base = sqr(base)
-        e >>= 1
-    return result
+    return square_and_multiply(a, e, np.ones_like(a), mul, sqr)
 
 
 def inv(a):

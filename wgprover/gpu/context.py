@@ -204,10 +204,10 @@ class GpuContext:
         self.shared[(group, binding)] = buffer
 
     # -- kernels ------------------------------------------------------------------
-    def kernel(self, field, files, entry: str, constants: dict | None = None):
+    def kernel(self, field, files, entry: str, constants: dict | None = None, generated: str | None = None):
         from .kernel import build_kernel
 
-        return build_kernel(self, field, list(files), entry, constants or {})
+        return build_kernel(self, field, list(files), entry, constants or {}, generated)
 
     def recorder(self, label: str = "wgprover"):
         from .recorder import Recorder

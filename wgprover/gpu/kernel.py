@@ -32,12 +32,16 @@ def parse_bindings(source: str) -> dict:
     return out
 
 
-def build_kernel(ctx, field, files: list[str], entry: str, constants: dict) -> Kernel:
-    """Compose ``field`` module + ``files``, compile, and build the pipeline (cached)."""
+def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, generated: str | None = None) -> Kernel:
+    """Compose ``field`` module (+ ``generated`` source, e.g. code generated from an
+    AIR) + ``files``, compile, and build the pipeline (cached by source)."""
     import wgpu
 
     all_files = field_files(field, ctx.int64) + files
-    source = compose(all_files)
+    if generated is None:
+        source = compose(all_files)
+    else:
+        source = "\n".join([compose(field_files(field, ctx.int64)), "// ---- generated ----", generated, compose(files)])
     key = (hashlib.sha256(source.encode()).hexdigest(), entry, tuple(sorted(constants.items())))
     hit = ctx.pipelines.get(key)
     if hit is not None:

@@ -43,13 +43,18 @@ def log2_exact(n: int) -> int:
     return n.bit_length() - 1
 
 
+def bitrev_of(idx, bits: int) -> np.ndarray:
+    """bitrev_bits(i) for every i of an index array (int64)."""
+    idx = np.asarray(idx, dtype=np.int64)
+    out = np.zeros_like(idx)
+    for b in range(bits):  # one vector op per bit
+        out |= ((idx >> b) & 1) << (bits - 1 - b)
+    return out
+
+
 def bitrev_indices(log_n: int) -> np.ndarray:
     """Permutation i -> bitrev_{log_n}(i) as an int64 array of length 2^log_n."""
-    idx = np.arange(1 << log_n, dtype=np.int64)
-    out = np.zeros_like(idx)
-    for b in range(log_n):  # one vector op per bit
-        out |= ((idx >> b) & 1) << (log_n - 1 - b)
-    return out
+    return bitrev_of(np.arange(1 << log_n, dtype=np.int64), log_n)
 
 
 def powers(field: Field, x, count: int) -> np.ndarray:

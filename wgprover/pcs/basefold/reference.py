@@ -12,14 +12,8 @@ from functools import lru_cache
 import numpy as np
 
 from ...field import Field
-
-
-def bitrev(idx: np.ndarray, bits: int) -> np.ndarray:
-    idx = np.asarray(idx, dtype=np.int64)
-    out = np.zeros_like(idx)
-    for b in range(bits):
-        out |= ((idx >> b) & 1) << (bits - 1 - b)
-    return out
+from ...ntt.reference import bitrev_of as bitrev
+from ...ntt.reference import powers
 
 
 def pow_vec(F, base: int, exps: np.ndarray) -> np.ndarray:
@@ -40,14 +34,11 @@ def pow_vec(F, base: int, exps: np.ndarray) -> np.ndarray:
 def _half_inv_twiddles(name: str, log_len: int) -> np.ndarray:
     from ...field import get_field
 
-    F = get_field(name).base
+    field = get_field(name)
+    F = field.base
     half = 1 << (log_len - 1)
     w_inv = int(F.inv(np.array([F.root_of_unity(log_len)], dtype=F.DTYPE))[0])
-    # natural-order powers w^-t by doubling, then bit-reverse
-    pw = np.ones(1, dtype=F.DTYPE)
-    while pw.size < half:
-        step = int(F.pow(np.array([w_inv], dtype=F.DTYPE), pw.size)[0])
-        pw = np.concatenate([pw, F.mul(pw, np.array(step, dtype=F.DTYPE))])
+    pw = powers(field, w_inv, half)  # natural order w^-t, then bit-reversed below
     two_inv = np.array((F.P + 1) // 2, dtype=F.DTYPE)
     return F.mul(pw[bitrev(np.arange(half), log_len - 1)], two_inv)
 
@@ -118,17 +109,3 @@ def eval_multilinear_coeffs(field: Field, coeffs: np.ndarray, point: np.ndarray)
     for i in range(point.shape[0]):
         v = E.add(v[0::2], E.mul(v[1::2], point[i]))
     return v[0]
-
-
-def mobius_ext(field: Field, table: np.ndarray) -> np.ndarray:
-    """Evaluation table (2^f, d) on the hypercube -> monomial coefficients."""
-    E = field.ext
-    t = table.copy()
-    size = t.shape[0]
-    h = 1
-    while h < size:
-        t = t.reshape(-1, 2, h, E.d)
-        t[:, 1] = E.sub(t[:, 1], t[:, 0])
-        t = t.reshape(size, E.d)
-        h *= 2
-    return t
