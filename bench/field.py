@@ -52,7 +52,7 @@ def main() -> None:
     ap.add_argument("--json", default="bench/results/field.json")
     args = ap.parse_args()
     rows = []
-    ctx = get_context()
+    ctx = get_context(int64=False)
     rows.append(measure(ctx, GOLDILOCKS, args.log_n, args.reps))
     rows.append(measure(ctx, BABYBEAR, args.log_n, args.reps))
     if "shader-int64" in set(ctx.adapter.features):

@@ -126,7 +126,7 @@ def main() -> None:
     sections = set(args.sections.split(","))
     lo, hi = (int(x) for x in args.merkle.split("-"))
 
-    ctxs = [get_context()]
+    ctxs = [get_context(int64=False)]
     if "shader-int64" in set(ctxs[0].adapter.features):
         ctxs.append(get_context(int64=True))
     rows = []

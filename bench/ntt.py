@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from wgprover.field import BABYBEAR, GOLDILOCKS
 from wgprover.gpu import get_context
+from wgprover.gpu.timing import warm_clocks
 from wgprover.ntt import gpu
 from wgprover.ntt import reference as ref
 
@@ -43,6 +44,7 @@ def timed(ctx, record, wall_reps: int, reps: int = 7, warm: int = 3) -> tuple[fl
     submissions let an H200 drop its clocks in the host gaps and made single
     runs erratic). Without: synchronised wall time over ``wall_reps`` copies.
     """
+    warm_clocks(ctx, record, 0.3)
     if ctx.has_timestamps:
         rec = ctx.recorder(label="bench")
         for i in range(warm + reps):
@@ -119,7 +121,7 @@ def main() -> None:
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    ctx = get_context()
+    ctx = get_context(int64=False)
     contexts = [(ctx, GOLDILOCKS), (ctx, BABYBEAR)]
     if not args.no_int64 and "shader-int64" in set(ctx.adapter.features):
         contexts.append((get_context(int64=True), GOLDILOCKS))

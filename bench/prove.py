@@ -40,7 +40,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", default="bench/results/prove.json")
     args = ap.parse_args()
-    ctx = get_context()
+    ctx = get_context(int64=False)
     f = get_field(args.field)
     params = BasefoldParams.for_security(args.security)
     rows = []

@@ -149,7 +149,7 @@ def main() -> None:
     ap.add_argument("--int64", action="store_true", help="the shader-int64 Goldilocks path")
     ap.add_argument("--profile", action="store_true", help="time every dispatch instead")
     args = ap.parse_args()
-    ctx = get_context(int64=True) if args.int64 else get_context()
+    ctx = get_context(int64=bool(args.int64))
     if args.profile:
         for fname in args.fields.split(","):
             for name in args.airs.split(","):

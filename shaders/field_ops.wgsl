@@ -14,7 +14,8 @@ struct OpParams {
 
 override WG: u32 = 64u;
 
-// op: 0 add, 1 sub, 2 mul, 3 sqr, 4 neg, 5 inv, 6 pow(e), 7 double, 8 from_u32(lo word of a)
+// op: 0 add, 1 sub, 2 mul, 3 sqr, 4 neg, 5 inv, 6 pow(e), 7 double, 8 from_u32(lo word of a),
+//     9 mul_prepared (b in prepared form)
 @compute @workgroup_size(WG)
 fn field_ops(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
@@ -32,6 +33,7 @@ fn field_ops(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
         case 5u: { r = fe_inv(a); }
         case 6u: { r = fe_pow(a, fparams.e); }
         case 7u: { r = fe_double(a); }
+        case 9u: { r = fe_mul_prepared(a, b); }
         default: { r = fe_from_u32(gl_lo32(fe_to_gl(a))); }
     }
     fout[i] = r;

@@ -18,22 +18,17 @@ fn gl_is_zero(a: Gl) -> bool { return (a.x | a.y) == 0u; }
 
 // Any 64-bit value (lo, hi) to canonical: subtract p once if >= p.
 fn gl_canon(a: vec2<u32>) -> Gl {
-    if (a.y == 0xFFFFFFFFu && a.x >= 1u) {
-        return Gl(a.x - 1u, 0u);
-    }
-    return a;
+    let ge = a.y == 0xFFFFFFFFu && a.x != 0u;
+    return select(a, Gl(a.x - 1u, 0u), ge);
 }
 
 // Canonical reduction of an arbitrary 64-bit value u given as (lo, hi) plus a carry
 // bit meaning "+2^64": 2^64 = EPS (mod p).
 fn gl_add64_carry(s: vec2<u32>, carry: bool) -> Gl {
-    if (carry) {
-        // s < 2^64 - EPS here (sum of two values < 2^64 with carry), so no overflow.
-        let lo = s.x + GL_EPS;
-        let c = select(0u, 1u, lo < s.x);
-        return gl_canon(vec2<u32>(lo, s.y + c));
-    }
-    return gl_canon(s);
+    // with the carry, s < 2^64 - EPS (sum of two values < 2^64), so no overflow
+    let e = select(0u, GL_EPS, carry);
+    let lo = s.x + e;
+    return gl_canon(vec2<u32>(lo, s.y + select(0u, 1u, lo < s.x)));
 }
 
 fn add64(a: vec2<u32>, b: vec2<u32>) -> vec3<u32> {
@@ -46,24 +41,29 @@ fn add64(a: vec2<u32>, b: vec2<u32>) -> vec3<u32> {
     return vec3<u32>(lo, hi, c1 | c2);
 }
 
+// Branch-free (selects, no divergence inside a warp): a + b overflows 2^64 or
+// reaches p exactly when p must come off, and both cases are "+ EPS mod 2^64"
+// (after an overflow the wrapped sum is < 2^64 - EPS, so no second overflow).
 fn gl_add(a: Gl, b: Gl) -> Gl {
-    let s = add64(a, b);
-    return gl_add64_carry(s.xy, s.z != 0u);
+    let lo = a.x + b.x;
+    let c0 = select(0u, 1u, lo < a.x);
+    let h1 = a.y + b.y;
+    let hi = h1 + c0;
+    let carry = h1 < a.y || hi < h1;
+    let ge_p = hi == 0xFFFFFFFFu && lo != 0u;
+    let e = select(0u, GL_EPS, carry || ge_p);
+    let lo2 = lo + e;
+    return Gl(lo2, hi + select(0u, 1u, lo2 < lo));
 }
 
+// a - b; on a borrow the wrapped difference is >= 2^32, and + p = - EPS mod 2^64.
 fn gl_sub(a: Gl, b: Gl) -> Gl {
     let lo = a.x - b.x;
-    let borrow0 = select(0u, 1u, a.x < b.x);
-    let hi = a.y - b.y - borrow0;
-    let under = (a.y < b.y) || (a.y == b.y && borrow0 == 1u);
-    if (under) {
-        // wrapped by +2^64; want +p = +2^64 - EPS, so subtract EPS (no underflow:
-        // the wrapped value is >= 2^64 - p + 1 = 2^32).
-        let lo2 = lo - GL_EPS;
-        let b2 = select(0u, 1u, lo < GL_EPS);
-        return Gl(lo2, hi - b2);
-    }
-    return Gl(lo, hi);
+    let br0 = select(0u, 1u, a.x < b.x);
+    let h1 = a.y - b.y;
+    let under = a.y < b.y || h1 < br0;
+    let e = select(0u, GL_EPS, under);
+    return Gl(lo - e, h1 - br0 - select(0u, 1u, lo < e));
 }
 
 fn gl_neg(a: Gl) -> Gl { return gl_sub(gl_zero(), a); }
@@ -72,24 +72,15 @@ fn gl_double(a: Gl) -> Gl { return gl_add(a, a); }
 // Reduce the 128-bit value r0 + r1 2^32 + r2 2^64 + r3 2^96 modulo p:
 // = (r0 + r1 2^32) - r3 + r2 (2^32 - 1).
 fn gl_reduce128(r0: u32, r1: u32, r2: u32, r3: u32) -> Gl {
-    // t0 = (r0, r1) - r3
-    var t_lo = r0 - r3;
+    // t0 = (r0, r1) - r3; on a borrow subtract EPS to compensate (value stays >= EPS)
     let b0 = select(0u, 1u, r0 < r3);
-    var t_hi = r1 - b0;
-    let under = (r1 < b0);
-    if (under) {
-        // wrapped: subtract EPS to compensate (value stays >= EPS)
-        let b1 = select(0u, 1u, t_lo < GL_EPS);
-        t_lo = t_lo - GL_EPS;
-        t_hi = t_hi - b1;
-    }
+    let t_lo0 = r0 - r3;
+    let e = select(0u, GL_EPS, r1 < b0);
+    let t_lo = t_lo0 - e;
+    let t_hi = r1 - b0 - select(0u, 1u, t_lo0 < e);
     // t1 = r2 * 2^32 - r2 as a 64-bit value
-    var u_lo = 0u;
-    var u_hi = 0u;
-    if (r2 != 0u) {
-        u_lo = 0u - r2;
-        u_hi = r2 - 1u;
-    }
+    let u_lo = 0u - r2;
+    let u_hi = select(0u, r2 - 1u, r2 != 0u);
     let s = add64(vec2<u32>(t_lo, t_hi), vec2<u32>(u_lo, u_hi));
     return gl_add64_carry(s.xy, s.z != 0u);
 }

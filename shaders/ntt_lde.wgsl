@@ -19,8 +19,9 @@ fn lde_elem(t: u32, e: u32) -> Fe {
     let g = min(ntt_index(t, e), prm.total - 1u);
     let i = g & ((1u << n) - 1u);
     let base = ((g >> n) & ((1u << r) - 1u)) * ((1u << a) + (1u << (n - a)));
-    let s = fe_mul(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
-    return fe_mul(lde_src[((g >> (n + r)) << n) + i], s);
+    // both tables are prepared, and so is their product (Field.base.prepared)
+    let s = fe_mul_prepared(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
+    return fe_mul_prepared(lde_src[((g >> (n + r)) << n) + i], s);
 }
 
 @compute @workgroup_size(WG)

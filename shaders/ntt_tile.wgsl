@@ -87,58 +87,95 @@ fn ntt_base(lid: u32, w_lo: u32) -> u32 {
     return (lid & ((1u << w_lo) - 1u)) | ((lid >> w_lo) << (w_lo + NTT_RB));
 }
 
-// Rotate the 4-bit register index i right / left by c (0 <= c <= 4).
-fn ntt_rotr(i: u32, c: u32) -> u32 {
-    return ((i >> c) | (i << (NTT_RB - c))) & (NTT_R - 1u);
+// Tile-element weight of each register bit when window offsets are rotated
+// by `rot`: register bit q holds window bit (q - rot) mod 4 (right rotation,
+// DIF) or (q + rot) mod 4 (left, DIT). Register i's element is base plus the
+// weights of i's set bits (ntt_offsets): computed once per round instead of
+// rotating every register index.
+fn ntt_reg_weights(w_lo: u32, rot: u32, left: bool) -> vec4<u32> {
+    let sh = select(NTT_R - rot, rot, left);
+    return vec4<u32>(
+        1u << (w_lo + (sh & 3u)),
+        1u << (w_lo + ((sh + 1u) & 3u)),
+        1u << (w_lo + ((sh + 2u) & 3u)),
+        1u << (w_lo + ((sh + 3u) & 3u)),
+    );
 }
 
-fn ntt_rotl(i: u32, c: u32) -> u32 {
-    return ntt_rotr(i, NTT_RB - c);
+// Offsets sum(bit_q(i) * w[q]) for i = 0..15.
+fn ntt_offsets(w: vec4<u32>) -> array<u32, 16> {
+    var o: array<u32, 16>;
+    o[0] = 0u;
+    o[1] = w.x;
+    o[2] = w.y;
+    o[3] = w.x + w.y;
+    o[4] = w.z;
+    o[5] = w.z + o[1];
+    o[6] = w.z + o[2];
+    o[7] = w.z + o[3];
+    o[8] = w.w;
+    o[9] = w.w + o[1];
+    o[10] = w.w + o[2];
+    o[11] = w.w + o[3];
+    o[12] = w.w + o[4];
+    o[13] = w.w + o[5];
+    o[14] = w.w + o[6];
+    o[15] = w.w + o[7];
+    return o;
 }
 
-// Tile element held by register i when window offsets are rotated by `rot`.
-fn ntt_elem(base: u32, w_lo: u32, i: u32, rot: u32, left: bool) -> u32 {
-    return base | (select(ntt_rotr(i, rot), ntt_rotl(i, rot), left) << w_lo);
+// Global-index weight of each of the round's 4 window bits: the index map
+// is a sum over disjoint tile bits, so ntt_index(t, base | v) =
+// ntt_index(t, base) + sum of these weights over v's bits.
+fn ntt_window_weights(w_lo: u32) -> vec4<u32> {
+    return vec4<u32>(
+        ntt_index(0u, 1u << w_lo),
+        ntt_index(0u, 2u << w_lo),
+        ntt_index(0u, 4u << w_lo),
+        ntt_index(0u, 8u << w_lo),
+    );
 }
 
 fn ntt_gather(base: u32, w_lo: u32, rot: u32, left: bool) -> array<Fe, 16> {
+    let o = ntt_offsets(ntt_reg_weights(w_lo, rot, left));
     var x: array<Fe, 16>;
-    x[0] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 0u, rot, left))];
-    x[1] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 1u, rot, left))];
-    x[2] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 2u, rot, left))];
-    x[3] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 3u, rot, left))];
-    x[4] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 4u, rot, left))];
-    x[5] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 5u, rot, left))];
-    x[6] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 6u, rot, left))];
-    x[7] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 7u, rot, left))];
-    x[8] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 8u, rot, left))];
-    x[9] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 9u, rot, left))];
-    x[10] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 10u, rot, left))];
-    x[11] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 11u, rot, left))];
-    x[12] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 12u, rot, left))];
-    x[13] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 13u, rot, left))];
-    x[14] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 14u, rot, left))];
-    x[15] = ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 15u, rot, left))];
+    x[0] = ntt_tile_mem[ntt_swz(base + o[0])];
+    x[1] = ntt_tile_mem[ntt_swz(base + o[1])];
+    x[2] = ntt_tile_mem[ntt_swz(base + o[2])];
+    x[3] = ntt_tile_mem[ntt_swz(base + o[3])];
+    x[4] = ntt_tile_mem[ntt_swz(base + o[4])];
+    x[5] = ntt_tile_mem[ntt_swz(base + o[5])];
+    x[6] = ntt_tile_mem[ntt_swz(base + o[6])];
+    x[7] = ntt_tile_mem[ntt_swz(base + o[7])];
+    x[8] = ntt_tile_mem[ntt_swz(base + o[8])];
+    x[9] = ntt_tile_mem[ntt_swz(base + o[9])];
+    x[10] = ntt_tile_mem[ntt_swz(base + o[10])];
+    x[11] = ntt_tile_mem[ntt_swz(base + o[11])];
+    x[12] = ntt_tile_mem[ntt_swz(base + o[12])];
+    x[13] = ntt_tile_mem[ntt_swz(base + o[13])];
+    x[14] = ntt_tile_mem[ntt_swz(base + o[14])];
+    x[15] = ntt_tile_mem[ntt_swz(base + o[15])];
     return x;
 }
 
 fn ntt_scatter(x: array<Fe, 16>, base: u32, w_lo: u32, rot: u32, left: bool) {
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 0u, rot, left))] = x[0];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 1u, rot, left))] = x[1];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 2u, rot, left))] = x[2];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 3u, rot, left))] = x[3];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 4u, rot, left))] = x[4];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 5u, rot, left))] = x[5];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 6u, rot, left))] = x[6];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 7u, rot, left))] = x[7];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 8u, rot, left))] = x[8];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 9u, rot, left))] = x[9];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 10u, rot, left))] = x[10];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 11u, rot, left))] = x[11];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 12u, rot, left))] = x[12];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 13u, rot, left))] = x[13];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 14u, rot, left))] = x[14];
-    ntt_tile_mem[ntt_swz(ntt_elem(base, w_lo, 15u, rot, left))] = x[15];
+    let o = ntt_offsets(ntt_reg_weights(w_lo, rot, left));
+    ntt_tile_mem[ntt_swz(base + o[0])] = x[0];
+    ntt_tile_mem[ntt_swz(base + o[1])] = x[1];
+    ntt_tile_mem[ntt_swz(base + o[2])] = x[2];
+    ntt_tile_mem[ntt_swz(base + o[3])] = x[3];
+    ntt_tile_mem[ntt_swz(base + o[4])] = x[4];
+    ntt_tile_mem[ntt_swz(base + o[5])] = x[5];
+    ntt_tile_mem[ntt_swz(base + o[6])] = x[6];
+    ntt_tile_mem[ntt_swz(base + o[7])] = x[7];
+    ntt_tile_mem[ntt_swz(base + o[8])] = x[8];
+    ntt_tile_mem[ntt_swz(base + o[9])] = x[9];
+    ntt_tile_mem[ntt_swz(base + o[10])] = x[10];
+    ntt_tile_mem[ntt_swz(base + o[11])] = x[11];
+    ntt_tile_mem[ntt_swz(base + o[12])] = x[12];
+    ntt_tile_mem[ntt_swz(base + o[13])] = x[13];
+    ntt_tile_mem[ntt_swz(base + o[14])] = x[14];
+    ntt_tile_mem[ntt_swz(base + o[15])] = x[15];
 }
 
 // Coalesced tile load of the 16 elements lid + r*WG; all loads are issued
@@ -146,22 +183,23 @@ fn ntt_scatter(x: array<Fe, 16>, base: u32, w_lo: u32, rot: u32, left: bool) {
 // repeat the last element and are never stored.
 fn ntt_load(lid: u32, t: u32) {
     let last = prm.total - 1u;
-    let v0 = ntt_data[min(ntt_index(t, lid + 0u * WG), last)];
-    let v1 = ntt_data[min(ntt_index(t, lid + 1u * WG), last)];
-    let v2 = ntt_data[min(ntt_index(t, lid + 2u * WG), last)];
-    let v3 = ntt_data[min(ntt_index(t, lid + 3u * WG), last)];
-    let v4 = ntt_data[min(ntt_index(t, lid + 4u * WG), last)];
-    let v5 = ntt_data[min(ntt_index(t, lid + 5u * WG), last)];
-    let v6 = ntt_data[min(ntt_index(t, lid + 6u * WG), last)];
-    let v7 = ntt_data[min(ntt_index(t, lid + 7u * WG), last)];
-    let v8 = ntt_data[min(ntt_index(t, lid + 8u * WG), last)];
-    let v9 = ntt_data[min(ntt_index(t, lid + 9u * WG), last)];
-    let v10 = ntt_data[min(ntt_index(t, lid + 10u * WG), last)];
-    let v11 = ntt_data[min(ntt_index(t, lid + 11u * WG), last)];
-    let v12 = ntt_data[min(ntt_index(t, lid + 12u * WG), last)];
-    let v13 = ntt_data[min(ntt_index(t, lid + 13u * WG), last)];
-    let v14 = ntt_data[min(ntt_index(t, lid + 14u * WG), last)];
-    let v15 = ntt_data[min(ntt_index(t, lid + 15u * WG), last)];
+    let g = ntt_index(t, lid); // + the (uniform) index of r * WG: the map is additive
+    let v0 = ntt_data[min(g + ntt_index(0u, 0u * WG), last)];
+    let v1 = ntt_data[min(g + ntt_index(0u, 1u * WG), last)];
+    let v2 = ntt_data[min(g + ntt_index(0u, 2u * WG), last)];
+    let v3 = ntt_data[min(g + ntt_index(0u, 3u * WG), last)];
+    let v4 = ntt_data[min(g + ntt_index(0u, 4u * WG), last)];
+    let v5 = ntt_data[min(g + ntt_index(0u, 5u * WG), last)];
+    let v6 = ntt_data[min(g + ntt_index(0u, 6u * WG), last)];
+    let v7 = ntt_data[min(g + ntt_index(0u, 7u * WG), last)];
+    let v8 = ntt_data[min(g + ntt_index(0u, 8u * WG), last)];
+    let v9 = ntt_data[min(g + ntt_index(0u, 9u * WG), last)];
+    let v10 = ntt_data[min(g + ntt_index(0u, 10u * WG), last)];
+    let v11 = ntt_data[min(g + ntt_index(0u, 11u * WG), last)];
+    let v12 = ntt_data[min(g + ntt_index(0u, 12u * WG), last)];
+    let v13 = ntt_data[min(g + ntt_index(0u, 13u * WG), last)];
+    let v14 = ntt_data[min(g + ntt_index(0u, 14u * WG), last)];
+    let v15 = ntt_data[min(g + ntt_index(0u, 15u * WG), last)];
     ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v0;
     ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v1;
     ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v2;
@@ -182,9 +220,10 @@ fn ntt_load(lid: u32, t: u32) {
 }
 
 fn ntt_store(lid: u32, t: u32) {
+    let g0 = ntt_index(t, lid);
     for (var r = 0u; r < NTT_R; r++) {
         let e = lid + r * WG;
-        let g = ntt_index(t, e);
+        let g = g0 + ntt_index(0u, r * WG);
         if (g < prm.total) {
             ntt_data[g] = ntt_tile_mem[ntt_swz(e)];
         }

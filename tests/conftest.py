@@ -43,14 +43,14 @@ def ctx():
     """The default GPU context. A missing adapter is a failure, never a skip."""
     from wgprover.gpu import get_context
 
-    return get_context()
+    return get_context(int64=False)  # the portable baseline; int64 via any_ctx
 
 
 GPU_PATHS = {
-    "portable": {},
+    "portable": {"int64": False},
     "int64": {"int64": True},
     "webgpu-default": {"profile": "webgpu-default"},
-    "gl": {"backend": "gl"},
+    "gl": {"backend": "gl", "int64": False},
 }
 
 

@@ -111,6 +111,18 @@ def test_base_ops_gpu_parity(any_ctx, field, rng):
         assert bad.size == 0, f"{op}: first mismatch at {bad[:1]}: a={a[bad[0]]} b={b[bad[0]]}"
     e = int(rng.integers(0, 1 << 32))
     assert np.array_equal(fgpu.field_op(any_ctx, field, "pow", a, b, e=e), B.pow(a, e))
+    # constants in prepared form (NTT twiddles): fe_mul_prepared(a, prepared(b)) = a * b
+    assert np.array_equal(fgpu.field_op(any_ctx, field, "mul_prepared", a, B.prepared(b)), B.mul(a, b))
+
+
+def test_prepared_form_against_ints(field, rng):
+    B = field.base
+    c = np.concatenate([B.edge_values(), B.random(rng, 200)])
+    got = [int(v) for v in B.prepared(c)]
+    if field.name == "babybear":  # Montgomery form c 2^32 mod p
+        assert got == [(int(v) << 32) % B.P for v in c]
+    else:
+        assert got == [int(v) for v in c]
 
 
 def test_ext_ops_gpu_parity(any_ctx, field, rng):

@@ -48,7 +48,7 @@ def _gpu_options(adapter: Optional[str], backend: Optional[str], profile: Option
 AdapterOpt = typer.Option(None, "--adapter", help="Adapter name substring (env WGPROVER_ADAPTER).")
 BackendOpt = typer.Option(None, "--backend", help="vulkan|metal|dx12|gl (env WGPROVER_BACKEND).")
 ProfileOpt = typer.Option(None, "--profile", help="Limits profile: max|webgpu-default (env WGPROVER_PROFILE).")
-Int64Opt = typer.Option(None, "--int64/--portable", help="Goldilocks field path (env WGPROVER_INT64).")
+Int64Opt = typer.Option(None, "--int64/--portable", help="Goldilocks field path: shader-int64 or portable u32 pairs; default: int64 where the adapter has it (env WGPROVER_INT64=auto|1|0). Same bytes either way.")
 
 
 @app.command()

@@ -4,6 +4,8 @@ place and the verifier can parse strictly (exact length, canonical values)."""
 
 from __future__ import annotations
 
+import functools
+
 import struct
 from dataclasses import dataclass, field as dc_field
 
@@ -110,9 +112,15 @@ def layout(st: Statement) -> Layout:
 
 def air_digest(air) -> bytes:
     """hemera hash of the AIR's canonical bytes (PROTOCOL.md §2)."""
+    return _digest_of(air.canonical_bytes())
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_of(canonical: bytes) -> bytes:
+    # ~30 ms of scalar hemera per AIR: worth remembering across proofs of one AIR
     from .hemera import reference as hemera
 
-    return hemera.hash(air.canonical_bytes())
+    return hemera.hash(canonical)
 
 
 def parse_header(data: bytes) -> tuple[Statement, int]:

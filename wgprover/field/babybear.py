@@ -32,6 +32,8 @@ def check(x: np.ndarray, what: str = "value") -> np.ndarray:
     a = np.asarray(x)
     if a.dtype.kind == "i" and a.size and np.any(a < 0):
         raise ValueError(f"{what}: negative value is not a BabyBear element")
+    if a.dtype == np.uint32 and (not a.size or a.max() < _P32):  # fast path: one pass
+        return a
     flat = a.reshape(-1)
     bad = np.flatnonzero(flat.astype(np.uint64) >= _P64) if a.dtype.itemsize > 4 or a.dtype.kind != "u" else np.flatnonzero(flat >= _P32)
     if bad.size:
@@ -63,6 +65,13 @@ def neg(a):
 
 def mul(a, b):
     return ((asarray(a).astype(np.uint64) * asarray(b).astype(np.uint64)) % _P64).astype(np.uint32)
+
+
+def prepared(c) -> np.ndarray:
+    """Constants in the form ``fe_mul_prepared`` takes (shaders/field_babybear.wgsl):
+    Montgomery form c·2^32 mod p, so that multiplying by a table constant costs
+    one Montgomery reduction on the GPU instead of two."""
+    return ((asarray(c).astype(np.uint64) << np.uint64(32)) % _P64).astype(np.uint32)
 
 
 def sqr(a):

@@ -41,6 +41,8 @@ def check(x: np.ndarray, what: str = "value") -> np.ndarray:
         if a.size and (np.any(a < 0) if a.dtype.kind == "i" else False):
             raise ValueError(f"{what}: negative value is not a Goldilocks element")
         a = a.astype(np.uint64)
+    if not a.size or a.max() < _P:  # one pass; the index search below only on failure
+        return a
     bad = np.flatnonzero(a.reshape(-1) >= _P)
     if bad.size:
         raise ValueError(
@@ -107,6 +109,12 @@ def reduce128(hi, lo):
 def mul(a, b):
     hi, lo = _mul_wide(asarray(a), asarray(b))
     return reduce128(hi, lo)
+
+
+def prepared(c) -> np.ndarray:
+    """Constants in the form ``fe_mul_prepared`` takes: canonical (the identity;
+    BabyBear uses Montgomery form)."""
+    return asarray(c)
 
 
 def sqr(a):

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import Field
 
-OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "neg": 4, "inv": 5, "pow": 6, "double": 7, "from_u32": 8}
+OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "neg": 4, "inv": 5, "pow": 6, "double": 7, "from_u32": 8, "mul_prepared": 9}
 EXT_OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "neg": 4, "inv": 5, "mul_base": 6}
 WG = 64
 

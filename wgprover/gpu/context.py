@@ -173,16 +173,20 @@ class GpuContext:
 
     def upload(self, data: np.ndarray | bytes, label: str = "", min_bytes: int = 0):
         """A new storage buffer holding ``data`` (queued write; no host sync)."""
-        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
-        buf = self.buffer(max(len(raw), min_bytes), label=label)
-        self.write(buf, raw)
+        nbytes = data.nbytes if isinstance(data, np.ndarray) else len(data)
+        buf = self.buffer(max(nbytes, min_bytes), label=label)
+        self.write(buf, data)
         return buf
 
     def write(self, buf, data: np.ndarray | bytes, offset: int = 0) -> None:
-        raw = data.tobytes() if isinstance(data, np.ndarray) else bytes(data)
+        if isinstance(data, np.ndarray):
+            # a view of the array's own memory: no host copy before wgpu's staging copy
+            raw = memoryview(np.ascontiguousarray(data)).cast("B")
+        else:
+            raw = memoryview(bytes(data))
         if len(raw) % 4:
-            raw += b"\0" * (4 - len(raw) % 4)
-        if raw:
+            raw = memoryview(raw.tobytes() + b"\0" * (4 - len(raw) % 4))
+        if len(raw):
             self.device.queue.write_buffer(buf, offset, raw)
 
     def read(self, buf, dtype=np.uint8, count: int | None = None, offset: int = 0) -> np.ndarray:
@@ -260,9 +264,10 @@ def get_context(
     has_int64 = "shader-int64" in adapter_features
     if int64 and not has_int64:
         raise GpuUnavailable(f"adapter {desc.summary!r} lacks the shader-int64 feature")
-    # "auto" keeps the portable path (the baseline CI tests); int64 is opt-in and
-    # never available under the browser profile.
-    use_int64 = bool(int64) and profile == "max"
+    # "auto" takes shader-int64 where the adapter offers it (same bytes, faster:
+    # docs/BENCHMARKS.md); the browser profile never has it. Tests pin the
+    # portable baseline explicitly (int64=False).
+    use_int64 = (has_int64 if int64 is None else bool(int64)) and profile == "max"
 
     features = []
     if use_int64:

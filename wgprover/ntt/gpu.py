@@ -121,11 +121,12 @@ def _tables(ctx, field: Field, log_n: int) -> tuple:
         return hit[1:]
     log_cap = max(log_n, _MIN_TABLE_LOG, hit[0] + 1 if hit else 0)
     log_cap = min(log_cap, field.base.TWO_ADICITY)
-    fwd = ctx.upload(ref.stage_twiddles(field, log_cap), label=f"ntt-tw-{field.name}")
-    inv = ctx.upload(ref.stage_twiddles(field, log_cap, inverse=True), label=f"ntt-itw-{field.name}")
+    prep = field.base.prepared  # the shaders multiply by table constants with fe_mul_prepared
+    fwd = ctx.upload(prep(ref.stage_twiddles(field, log_cap)), label=f"ntt-tw-{field.name}")
+    inv = ctx.upload(prep(ref.stage_twiddles(field, log_cap, inverse=True)), label=f"ntt-itw-{field.name}")
     if hit is None:
         inv2 = int(field.base.inv(np.array([2], dtype=field.dtype))[0])
-        consts = ctx.upload(ref.powers(field, inv2, 64), label=f"ntt-consts-{field.name}")
+        consts = ctx.upload(prep(ref.powers(field, inv2, 64)), label=f"ntt-consts-{field.name}")
     else:
         consts = hit[3]
     ctx.cache[key] = (log_cap, fwd, inv, consts)
@@ -141,7 +142,7 @@ def _lde_scale(ctx, field: Field, log_n: int, log_blowup: int, shift: int):
         a = (log_n + 1) // 2
         low = ref.powers(field, s, 1 << a)  # s_c^i, i < 2^a
         high = ref.powers(field, field.base.pow(s, 1 << a), 1 << (log_n - a))  # s_c^(i 2^a)
-        hit = ctx.upload(np.concatenate([low, high], axis=1), label="ntt-lde-scale")
+        hit = ctx.upload(field.base.prepared(np.concatenate([low, high], axis=1)), label="ntt-lde-scale")
         ctx.cache[key] = hit
     return hit
 
