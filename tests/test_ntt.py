@@ -91,18 +91,24 @@ def test_large_2_20(ctx, field, rng):
     assert np.array_equal(gpu.forward(ctx, field, x), ref.forward(field, x))
 
 
-def test_chained_recording_one_sync(ctx, field, rng):
-    """mobius -> lde -> inverse -> zeta in one recorder, one submit, one readback."""
+@pytest.mark.parametrize("flush", [False, True], ids=["one-submit", "flushed"])
+def test_chained_recording_one_sync(ctx, field, rng, flush):
+    """mobius -> lde -> inverse -> zeta in one recorder, one readback; with
+    ``flush`` the recorder submits between stages (as the prover does) and the
+    dependent stages still see their inputs, with no extra sync."""
     log_n, cols = 12, 3
     x = _inputs(field, rng, cols, 1 << log_n)
     buf = ctx.upload(x)
     big = ctx.buffer(x.nbytes * 2)
     syncs = ctx.syncs
     rec = ctx.recorder()
-    gpu.record_mobius(rec, ctx, field, buf, log_n, cols)
-    gpu.record_lde(rec, ctx, field, buf, big, log_n, 1, cols)
-    gpu.record_inverse(rec, ctx, field, big, log_n + 1, cols)
-    gpu.record_zeta(rec, ctx, field, big, log_n + 1, cols)
+    for step in (lambda: gpu.record_mobius(rec, ctx, field, buf, log_n, cols),
+                 lambda: gpu.record_lde(rec, ctx, field, buf, big, log_n, 1, cols),
+                 lambda: gpu.record_inverse(rec, ctx, field, big, log_n + 1, cols),
+                 lambda: gpu.record_zeta(rec, ctx, field, big, log_n + 1, cols)):
+        step()
+        if flush:
+            rec.flush()
     rec.submit()
     got = ctx.read(big, field.dtype, 2 * x.size).reshape(cols, -1)
     assert ctx.syncs == syncs + 1

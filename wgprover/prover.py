@@ -147,6 +147,8 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     gt.absorb(rec, trees[0].buffer, trees[0].root_offset // 4, 4, KIND_GL, proof_buf, off["root0"] // 4)
     gt.squeeze_challenges(rec, 0, n + 1)  # r = slots 0..n-1, alpha = slot n
 
+    rec.flush()  # the GPU commits while the host records the rest (still no sync)
+
     # 2. zerocheck ------------------------------------------------------------------
     phase("zerocheck")
     zc = ZerocheckGpu(ctx, field, air, n, trace_buf, public)
@@ -160,6 +162,8 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     absorb_items("claims", 2 * w * d)
     gt.squeeze_challenges(rec, 2 * n + 1, 2)  # beta, gamma
     beta_slot, c_slot = 2 * n + 1, 2 * n + 3
+
+    rec.flush()
 
     # 3. batch sumcheck + Basefold folding --------------------------------------------
     phase("open")

@@ -95,7 +95,7 @@ def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
         for r in range(N):
             rows[r] = x
             x = [(pow(x[i], exponent, p) + c[i][r % period]) % p for i in range(width)]
-        trace = rows.T.astype(field.dtype)
+        trace = np.ascontiguousarray(rows.T, dtype=field.dtype)  # (w, 2^n), each column contiguous
         return trace, {"seed": int(trace[0, 0]), "out": int(trace[0, -1])}
 
     return Example(air, generate)

@@ -179,10 +179,7 @@ class Recorder:
             self.encoder.copy_buffer_to_buffer(buf, 0, dst, dst_offset, 8 * n)
         return list(self._ts_names), buf
 
-    def submit(self) -> None:
-        """Write the uniform arena and submit everything recorded (once)."""
-        if self.submitted:
-            raise ShaderError("recorder already submitted")
+    def _submit_recorded(self) -> None:
         self._end_pass()
         q = self.device.queue
         for i, (buf, mirror) in enumerate(self._arena):
@@ -190,4 +187,21 @@ class Recorder:
             if used:
                 q.write_buffer(buf, 0, bytes(mirror[: (used + 3) // 4 * 4]))
         q.submit([self.encoder.finish()])
+        self._arena = []  # written and submitted: later uniforms go to fresh chunks
+        self._arena_used = _ARENA_CHUNK
+
+    def flush(self) -> None:
+        """Submit what is recorded so far and go on recording into a new
+        encoder: the GPU starts on the early work while the host records the
+        rest. No host sync; queue order keeps the results identical."""
+        if self.submitted:
+            raise ShaderError("recorder already submitted")
+        self._submit_recorded()
+        self.encoder = self.device.create_command_encoder(label="wgprover")
+
+    def submit(self) -> None:
+        """Write the uniform arena and submit everything recorded (once)."""
+        if self.submitted:
+            raise ShaderError("recorder already submitted")
+        self._submit_recorded()
         self.submitted = True
