@@ -44,7 +44,8 @@ def permute_int(state) -> list[int]:
     for r in range(hp.ROUNDS_F_HALF):
         s = _external([pow((x + full[r * w + i]) % P, 7, P) for i, x in enumerate(s)])
     for r in range(hp.ROUNDS_P):
-        s[0] = pow((s[0] + partial[r]) % P, P - 2, P)
+        x = (s[0] + partial[r]) % P
+        s[0] = pow(x, -1, P) if x else 0  # = x^(p-2); CPython's modular inverse is ~8x faster
         total = sum(s)
         s = [(d * x + total) % P for d, x in zip(diag, s)]
     for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F):

@@ -22,6 +22,7 @@ degree 2; claims g(c), W(c).
 
 from __future__ import annotations
 
+import functools
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -135,22 +136,44 @@ def periodic_evals(air: Air, field, point: np.ndarray) -> np.ndarray:
     return out
 
 
-def interpolate_eval(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d))."""
-    F = ext.base
-    values = np.asarray(values)
-    D = values.shape[0] - 1
-    acc = np.zeros(ext.d, dtype=ext.dtype)
+@functools.lru_cache(maxsize=None)
+def _lagrange_weights(p: int, D: int) -> tuple[int, ...]:
+    """1 / prod_{m != k} (k - m) mod p for the nodes 0..D (Python integers)."""
+    out = []
     for k in range(D + 1):
-        num = ext.one()
         den = 1
         for m in range(D + 1):
             if m != k:
-                num = ext.mul(num, ext.sub(x, ext_const(ext, m)))
-                den = den * (k - m) % F.P
-        inv = F.inv(np.array(den, dtype=ext.dtype))
-        acc = ext.add(acc, ext.mul_base(ext.mul(num, values[k]), inv))
-    return acc
+                den = den * (k - m) % p
+        out.append(pow(den, -1, p))
+    return tuple(out)
+
+
+def interpolate_eval(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d)).
+
+    Lagrange form with precomputed node weights; the D+1 numerators
+    prod_{m != k} (x - m) are products over rows of a (D+1, D+1) table
+    (1 on the diagonal), reduced pairwise: O(log D) vectorised calls, which is
+    what matters for the verifier's small sizes.
+    """
+    values = np.asarray(values)
+    D = values.shape[0] - 1
+    diffs = ext.sub(np.broadcast_to(np.asarray(x), (D + 1, ext.d)),
+                    ext.from_base(np.arange(D + 1, dtype=np.uint64).astype(ext.dtype)))  # x - m
+    table = np.broadcast_to(diffs, (D + 1, D + 1, ext.d)).copy()
+    table[np.arange(D + 1), np.arange(D + 1)] = ext.one()
+    while table.shape[1] > 1:  # pairwise products along the row
+        if table.shape[1] % 2:
+            table = np.concatenate([table, np.broadcast_to(ext.one(), (D + 1, 1, ext.d))], axis=1)
+        table = ext.mul(table[:, 0::2], table[:, 1::2])
+    w = np.array(_lagrange_weights(ext.base.P, D), dtype=np.uint64).astype(ext.dtype)
+    terms = ext.mul_base(ext.mul(table[:, 0], values), w)  # (D+1, d)
+    while terms.shape[0] > 1:
+        if terms.shape[0] % 2:
+            terms = np.concatenate([terms, np.zeros((1, ext.d), dtype=ext.dtype)])
+        terms = ext.add(terms[0::2], terms[1::2])
+    return terms[0]
 
 
 def verify_rounds(ext, claim: np.ndarray, round_polys: Sequence[np.ndarray], challenges: np.ndarray) -> np.ndarray:
