@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run benchmarks on the device machine (NVIDIA H100/H200, no internet).
 # Needs the wheels in .whl/ and the loader debs in .gl/ (DESIGN.md §9), carried
-# with the call. Usage: bash bench/gpu_run.sh [field] [ntt] [hemera] [sumcheck] [prove] [prove64] [tests]
+# with the call. Usage: bash bench/gpu_run.sh [field] [ntt] [hemera] [sumcheck] [prove] [prove_ref] [prove64] [tests]
 set -u
 for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
@@ -22,6 +22,7 @@ for what in "$@"; do
     hemera)   python3 bench/hemera.py --json "$OUTDIR/hemera.json" ;;
     sumcheck) python3 bench/sumcheck.py --json "$OUTDIR/sumcheck.json" ;;
     prove)    python3 bench/prove.py --json "$OUTDIR/prove.json" ;;
+    prove_ref) python3 bench/prove.py --sizes 14 --reference-max 14 --repeats 3 --json "$OUTDIR/prove_ref.json" ;;
     prove64)  python3 bench/prove.py --path int64 --sizes 16,20 --reference-max 0 --json "$OUTDIR/prove_int64.json" ;;
     tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
     *)        echo "unknown benchmark $what" ;;
