@@ -6,7 +6,7 @@ set -u
 for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
 export PYTHONPATH=/tmp/site:$PWD PYTHONUNBUFFERED=1
-export WGPROVER_COMMIT=$(cat bench/.commit 2>/dev/null || echo unknown)
+export WGPROVER_COMMIT=${WGPROVER_COMMIT:-$(cat bench/.commit 2>/dev/null || echo unknown)}
 if ! python3 -c "import wgpu; wgpu.gpu.enumerate_adapters_sync()" 2>/dev/null | grep -q .; then
   export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
 fi

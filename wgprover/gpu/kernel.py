@@ -61,7 +61,10 @@ def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, gene
         entries = []
         for b, kind in sorted(bindings.get(g, {}).items()):
             if kind == "uniform":
-                entries.append({"binding": b, "visibility": vis, "buffer": {"type": wgpu.BufferBindingType.uniform}})
+                # dynamic offsets: the recorder reuses one bind group per set of
+                # buffers and moves only the uniform's offset in its arena
+                entries.append({"binding": b, "visibility": vis,
+                                "buffer": {"type": wgpu.BufferBindingType.uniform, "has_dynamic_offset": g == 0}})
             else:
                 t = wgpu.BufferBindingType.storage if kind == "storage" else wgpu.BufferBindingType.read_only_storage
                 entries.append({"binding": b, "visibility": vis, "buffer": {"type": t}})

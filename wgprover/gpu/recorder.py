@@ -33,6 +33,9 @@ class Recorder:
         self._ts_names: list[str] = []
         self._ts_pending: str | None = None
         self.submitted = False
+        # bind groups by (layout, bound buffers); keys hold the buffer objects
+        # themselves, so a cached group can never outlive or alias its buffers
+        self._groups: dict = {}
 
     # -- uniforms -----------------------------------------------------------------
     def _uniform(self, data) -> tuple:
@@ -101,8 +104,8 @@ class Recorder:
             raise ShaderError(
                 f"kernel {kernel.name} declares {len(declared)} group-0 bindings, got {len(bindings)}"
             )
-        bind_groups = []
-        entries = []
+        resources = []  # (binding, buffer, offset, size)
+        dynamic = []  # offsets of the uniform bindings, in binding order
         for i, item in enumerate(bindings):
             kind = declared.get(i)
             if kind is None:
@@ -111,33 +114,47 @@ class Recorder:
                 if kind != "uniform":
                     raise ShaderError(f"kernel {kernel.name} binding {i} is storage, got host data")
                 buf, off, size = self._uniform(item)
-                entries.append({"binding": i, "resource": {"buffer": buf, "offset": off, "size": size}})
-            elif isinstance(item, tuple):
-                buf, off, size = item
-                entries.append({"binding": i, "resource": {"buffer": buf, "offset": int(off), "size": int(size)}})
-            else:
-                entries.append({"binding": i, "resource": {"buffer": item, "offset": 0, "size": item.size}})
-        bind_groups.append(self.device.create_bind_group(layout=kernel.layouts[0], entries=entries))
+                resources.append((i, buf, 0, size))
+                dynamic.append(off)
+                continue
+            buf, off, size = item if isinstance(item, tuple) else (item, 0, item.size)
+            resources.append((i, buf, int(off), int(size)))
+            if kind == "uniform":
+                dynamic.append(0)
+        bind_groups = [(self._group(kernel.layouts[0], resources), dynamic)]
         for g in sorted(kernel.layouts):
             if g == 0:
                 continue
-            shared_entries = []
+            shared = []
             for b in sorted(kernel.bindings.get(g, {})):
                 buf = self.ctx.shared.get((g, b))
                 if buf is None:
                     raise ShaderError(f"kernel {kernel.name} needs shared table @group({g}) @binding({b})")
-                shared_entries.append({"binding": b, "resource": {"buffer": buf, "offset": 0, "size": buf.size}})
-            bind_groups.append(self.device.create_bind_group(layout=kernel.layouts[g], entries=shared_entries))
+                shared.append((b, buf, 0, buf.size))
+            bind_groups.append((self._group(kernel.layouts[g], shared), []))
 
         x, y, z = self.grid(groups)
         if x == 0 or y == 0 or z == 0:
             return
         p = self._compute_pass()
         p.set_pipeline(kernel.pipeline)
-        for g, bg in enumerate(bind_groups):
-            p.set_bind_group(g, bg)
+        for g, (bg, offsets) in enumerate(bind_groups):
+            p.set_bind_group(g, bg, offsets)
         p.dispatch_workgroups(x, y, z)
         self.dispatches += 1
+
+    def _group(self, layout, resources: list):
+        """The bind group of ``layout`` over ``resources`` [(binding, buffer, offset, size)],
+        created once per recording (creating one costs more host time than the
+        rest of a dispatch)."""
+        key = (layout, *resources)
+        bg = self._groups.get(key)
+        if bg is None:
+            entries = [{"binding": i, "resource": {"buffer": b, "offset": o, "size": s}}
+                       for i, b, o, s in resources]
+            bg = self.device.create_bind_group(layout=layout, entries=entries)
+            self._groups[key] = bg
+        return bg
 
     def grid(self, groups) -> tuple[int, int, int]:
         if isinstance(groups, tuple):
