@@ -21,7 +21,7 @@ for what in "$@"; do
     ntt)      python3 bench/ntt.py --json "$OUTDIR/ntt.json" ;;
     hemera)   python3 bench/hemera.py --json "$OUTDIR/hemera.json" ;;
     sumcheck) python3 bench/sumcheck.py --json "$OUTDIR/sumcheck.json" ;;
-    prove)    python3 bench/prove.py --json "$OUTDIR/prove.json" ;;
+    prove)    python3 bench/prove.py --sizes "${PROVE_SIZES:-16,18,20,22}" --json "$OUTDIR/prove.json" ;;
     prove_ref) python3 bench/prove.py --sizes 14 --reference-max 14 --repeats 3 --json "$OUTDIR/prove_ref.json" ;;
     prove64)  python3 bench/prove.py --path int64 --sizes 16,20 --reference-max 0 --json "$OUTDIR/prove_int64.json" ;;
     tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
