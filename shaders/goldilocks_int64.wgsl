@@ -34,6 +34,15 @@ fn gl_sub(a: Gl, b: Gl) -> Gl {
 fn gl_neg(a: Gl) -> Gl { return gl_sub(0lu, a); }
 fn gl_double(a: Gl) -> Gl { return gl_add(a, a); }
 
+// hi 2^64 + lo mod p, with 2^64 = EPS and 2^96 = -1; selects, no branches.
+fn gl_reduce_wide(hi: Gl, lo: Gl) -> Gl {
+    let hi_hi = hi >> 32u;
+    let hi_lo = hi & 0xFFFFFFFFlu;
+    let t0 = lo - hi_hi - select(0lu, GL_EPS64, lo < hi_hi);
+    let s = t0 + hi_lo * GL_EPS64;
+    return gl_canon64(s + select(0lu, GL_EPS64, s < t0));
+}
+
 fn gl_mul(a: Gl, b: Gl) -> Gl {
     let a0 = a & 0xFFFFFFFFlu;
     let a1 = a >> 32u;
@@ -46,19 +55,18 @@ fn gl_mul(a: Gl, b: Gl) -> Gl {
     let mid = (ll >> 32u) + (lh & 0xFFFFFFFFlu) + (hl & 0xFFFFFFFFlu);
     let lo = (ll & 0xFFFFFFFFlu) | (mid << 32u);
     let hi = hh + (lh >> 32u) + (hl >> 32u) + (mid >> 32u);
-    // reduce hi 2^64 + lo
-    let hi_hi = hi >> 32u;
-    let hi_lo = hi & 0xFFFFFFFFlu;
-    var t0 = lo - hi_hi;
-    if (lo < hi_hi) {
-        t0 = t0 - GL_EPS64;
-    }
-    let t1 = hi_lo * GL_EPS64;
-    let s = t0 + t1;
-    if (s < t0) {
-        return gl_canon64(s + GL_EPS64);
-    }
-    return gl_canon64(s);
+    return gl_reduce_wide(hi, lo);
 }
 
-fn gl_sqr(a: Gl) -> Gl { return gl_mul(a, a); }
+// a^2 with three products (the cross term doubled): hemera's inverse is 64 squarings.
+fn gl_sqr(a: Gl) -> Gl {
+    let a0 = a & 0xFFFFFFFFlu;
+    let a1 = a >> 32u;
+    let ll = a0 * a0;
+    let lh = a0 * a1;
+    let hh = a1 * a1;
+    let mid = (ll >> 32u) + ((lh & 0xFFFFFFFFlu) << 1u);
+    let lo = (ll & 0xFFFFFFFFlu) | (mid << 32u);
+    let hi = hh + ((lh >> 32u) << 1u) + (mid >> 32u);
+    return gl_reduce_wide(hi, lo);
+}
