@@ -51,23 +51,7 @@ fn lde(
     let v13 = lde_elem(t, lid + 13u * WG);
     let v14 = lde_elem(t, lid + 14u * WG);
     let v15 = lde_elem(t, lid + 15u * WG);
-    ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v0;
-    ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v1;
-    ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v2;
-    ntt_tile_mem[ntt_swz(lid + 3u * WG)] = v3;
-    ntt_tile_mem[ntt_swz(lid + 4u * WG)] = v4;
-    ntt_tile_mem[ntt_swz(lid + 5u * WG)] = v5;
-    ntt_tile_mem[ntt_swz(lid + 6u * WG)] = v6;
-    ntt_tile_mem[ntt_swz(lid + 7u * WG)] = v7;
-    ntt_tile_mem[ntt_swz(lid + 8u * WG)] = v8;
-    ntt_tile_mem[ntt_swz(lid + 9u * WG)] = v9;
-    ntt_tile_mem[ntt_swz(lid + 10u * WG)] = v10;
-    ntt_tile_mem[ntt_swz(lid + 11u * WG)] = v11;
-    ntt_tile_mem[ntt_swz(lid + 12u * WG)] = v12;
-    ntt_tile_mem[ntt_swz(lid + 13u * WG)] = v13;
-    ntt_tile_mem[ntt_swz(lid + 14u * WG)] = v14;
-    ntt_tile_mem[ntt_swz(lid + 15u * WG)] = v15;
-    workgroupBarrier();
+    ntt_put(lid, array<Fe, 16>(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15));
     ntt_dif_tile(lid, t);
     ntt_store(lid, t);
 }

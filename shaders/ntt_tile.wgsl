@@ -178,6 +178,28 @@ fn ntt_scatter(x: array<Fe, 16>, base: u32, w_lo: u32, rot: u32, left: bool) {
     ntt_tile_mem[ntt_swz(base + o[15])] = x[15];
 }
 
+// Store this invocation's 16 loaded values at tile elements lid + r*WG (the
+// coalesced order of ntt_load) and wait for the whole tile.
+fn ntt_put(lid: u32, v: array<Fe, 16>) {
+    ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v[0];
+    ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v[1];
+    ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v[2];
+    ntt_tile_mem[ntt_swz(lid + 3u * WG)] = v[3];
+    ntt_tile_mem[ntt_swz(lid + 4u * WG)] = v[4];
+    ntt_tile_mem[ntt_swz(lid + 5u * WG)] = v[5];
+    ntt_tile_mem[ntt_swz(lid + 6u * WG)] = v[6];
+    ntt_tile_mem[ntt_swz(lid + 7u * WG)] = v[7];
+    ntt_tile_mem[ntt_swz(lid + 8u * WG)] = v[8];
+    ntt_tile_mem[ntt_swz(lid + 9u * WG)] = v[9];
+    ntt_tile_mem[ntt_swz(lid + 10u * WG)] = v[10];
+    ntt_tile_mem[ntt_swz(lid + 11u * WG)] = v[11];
+    ntt_tile_mem[ntt_swz(lid + 12u * WG)] = v[12];
+    ntt_tile_mem[ntt_swz(lid + 13u * WG)] = v[13];
+    ntt_tile_mem[ntt_swz(lid + 14u * WG)] = v[14];
+    ntt_tile_mem[ntt_swz(lid + 15u * WG)] = v[15];
+    workgroupBarrier();
+}
+
 // Coalesced tile load of the 16 elements lid + r*WG; all loads are issued
 // before any is used. Slots past `total` (a batch shorter than a tile)
 // repeat the last element and are never stored.
@@ -200,23 +222,7 @@ fn ntt_load(lid: u32, t: u32) {
     let v13 = ntt_data[min(g + ntt_index(0u, 13u * WG), last)];
     let v14 = ntt_data[min(g + ntt_index(0u, 14u * WG), last)];
     let v15 = ntt_data[min(g + ntt_index(0u, 15u * WG), last)];
-    ntt_tile_mem[ntt_swz(lid + 0u * WG)] = v0;
-    ntt_tile_mem[ntt_swz(lid + 1u * WG)] = v1;
-    ntt_tile_mem[ntt_swz(lid + 2u * WG)] = v2;
-    ntt_tile_mem[ntt_swz(lid + 3u * WG)] = v3;
-    ntt_tile_mem[ntt_swz(lid + 4u * WG)] = v4;
-    ntt_tile_mem[ntt_swz(lid + 5u * WG)] = v5;
-    ntt_tile_mem[ntt_swz(lid + 6u * WG)] = v6;
-    ntt_tile_mem[ntt_swz(lid + 7u * WG)] = v7;
-    ntt_tile_mem[ntt_swz(lid + 8u * WG)] = v8;
-    ntt_tile_mem[ntt_swz(lid + 9u * WG)] = v9;
-    ntt_tile_mem[ntt_swz(lid + 10u * WG)] = v10;
-    ntt_tile_mem[ntt_swz(lid + 11u * WG)] = v11;
-    ntt_tile_mem[ntt_swz(lid + 12u * WG)] = v12;
-    ntt_tile_mem[ntt_swz(lid + 13u * WG)] = v13;
-    ntt_tile_mem[ntt_swz(lid + 14u * WG)] = v14;
-    ntt_tile_mem[ntt_swz(lid + 15u * WG)] = v15;
-    workgroupBarrier();
+    ntt_put(lid, array<Fe, 16>(v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15));
 }
 
 fn ntt_store(lid: u32, t: u32) {
