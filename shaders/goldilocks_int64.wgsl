@@ -18,12 +18,10 @@ fn gl_is_zero(a: Gl) -> bool { return a == 0lu; }
 
 fn gl_canon64(a: u64) -> Gl { return select(a, a - GL_P, a >= GL_P); }
 
+// Selects, no branch: on a carry, + 2^64 = + EPS and a + b - p < p already.
 fn gl_add(a: Gl, b: Gl) -> Gl {
     let s = a + b;
-    if (s < a) {
-        return s + GL_EPS64; // carry: + 2^64 = EPS; a + b - p < p
-    }
-    return gl_canon64(s);
+    return select(gl_canon64(s), s + GL_EPS64, s < a);
 }
 
 fn gl_sub(a: Gl, b: Gl) -> Gl {
