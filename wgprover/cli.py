@@ -227,13 +227,13 @@ def _run_prove(tr, params, cpu: bool, check: bool, progress: bool = True):
     t0 = time.perf_counter()
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True, disable=not progress) as prog:
-        task = prog.add_task("checking constraints", total=None)
+        task = prog.add_task("checking constraints" if cpu and check else "starting", total=None)
         try:
-            if check:
-                from .reference_prover import check_trace
-
-                check_trace(tr.field, tr.air, np.asarray(tr.columns), tr.public)
             if cpu:
+                if check:
+                    from .reference_prover import check_trace
+
+                    check_trace(tr.field, tr.air, np.asarray(tr.columns), tr.public)
                 prog.update(task, description="proving with the NumPy reference (CPU)")
                 proof = prove_reference(tr.field, tr.air, np.asarray(tr.columns), tr.public, params, check=False)
                 info["backend"] = "numpy reference (CPU)"
@@ -243,7 +243,8 @@ def _run_prove(tr, params, cpu: bool, check: bool, progress: bool = True):
 
                 ctx = get_context()
                 prog.update(task, description=f"proving on {ctx.adapter_summary}")
-                res = prove_gpu(ctx, tr.field, tr.air, np.asarray(tr.columns), tr.public, params, check=False)
+                # the GPU proof checks every row itself (prove_gpu: zerocheck sum)
+                res = prove_gpu(ctx, tr.field, tr.air, np.asarray(tr.columns), tr.public, params, check=check)
                 proof = res.proof
                 info.update(backend=ctx.adapter_summary, syncs=res.syncs, gpu_phases=res.phases,
                             host=res.host_seconds)
