@@ -59,14 +59,6 @@ def _final_consts(ctx, field: Field, f: int):
     return buf
 
 
-def _dummy(ctx, name: str):
-    """A tiny buffer for a binding a kernel declares but this dispatch does not use."""
-    buf = ctx.cache.get(("dummy", name))
-    if buf is None:
-        buf = ctx.cache[("dummy", name)] = ctx.buffer(16, label=f"dummy-{name}")
-    return buf
-
-
 def _zerocheck_sum_is_zero(field: Field, proof: bytes, offset: int, degree: int) -> bool:
     """Whether the first zerocheck round polynomial h_0 has h_0(0) + h_0(1) = 0.
 
@@ -123,7 +115,7 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     # -- one-time uploads (no sync) ------------------------------------------------
     t0 = time.perf_counter()
     syncs0 = ctx.syncs
-    trace_buf = ctx.upload(np.ascontiguousarray(trace), label="trace")
+    trace_buf = ctx.upload(trace, label="trace")
     ts_bytes = 8 * 2 * 16
     proof_buf = ctx.buffer(lay.total + ts_bytes, label="proof")
     ctx.write(proof_buf, st.header_bytes())
@@ -140,7 +132,7 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     k_next = ctx.kernel(field, ["basefold"], "fold_next", {"WG": WG})
     k_final = ctx.kernel(field, ["basefold"], "final_poly")
     k_shift = ctx.kernel(None, ["query_index"], "shift_indices")
-    dummy_base, dummy_ext = _dummy(ctx, "base"), _dummy(ctx, "ext")
+    dummy_base, dummy_ext = ctx.placeholder("basefold-base"), ctx.placeholder("basefold-ext")
     host["upload"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()

@@ -171,6 +171,16 @@ class GpuContext:
             usage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC | wgpu.BufferUsage.COPY_DST
         return self.device.create_buffer(size=size, usage=usage, label=label)
 
+    def placeholder(self, slot: str, nbytes: int = 64):
+        """A small cached buffer for a binding a kernel declares but a dispatch
+        does not use. One per ``slot`` name: a dispatch must not bind one buffer
+        to two slots when either is writable, so callers name distinct slots."""
+        key = ("placeholder", slot, nbytes)
+        buf = self.cache.get(key)
+        if buf is None:
+            buf = self.cache[key] = self.buffer(nbytes, label=f"placeholder-{slot}")
+        return buf
+
     def upload(self, data: np.ndarray | bytes, label: str = "", min_bytes: int = 0):
         """A new storage buffer holding ``data`` (queued write; no host sync)."""
         nbytes = data.nbytes if isinstance(data, np.ndarray) else len(data)

@@ -68,14 +68,6 @@ def _kernel(ctx, field: Field, entry: str):
     return hemera_gpu.kernel(ctx, "merkle", entry, field=field)
 
 
-def _dummy(ctx, slot: str):
-    key = f"merkle_dummy_{slot}"
-    buf = ctx.cache.get(key)
-    if buf is None:
-        buf = ctx.cache[key] = ctx.buffer(64, label=key)
-    return buf
-
-
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
             blk_lo: int = 0, blk_hi: int = 0) -> np.ndarray:
     esize = np.dtype(tree.field.dtype).itemsize
@@ -118,9 +110,9 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
-    states = _dummy(ctx, "gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
+    states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
-        rec.dispatch(k, [mat_buf, tree.buffer, _dummy(ctx, "idx"), states, _dummy(ctx, "fe"),
+        rec.dispatch(k, [mat_buf, tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
                          _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
     offs = tree.level_offsets
     for lvl in range(tree.height):
@@ -140,7 +132,7 @@ def open_paths(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: i
     out_off = _aligned(out_offset, 8, "path output")
     k = _kernel(rec.ctx, tree.field, "merkle_open_paths")
     threads = count * tree.height
-    rec.dispatch(k, [_dummy(rec.ctx, "mat"), tree.buffer, indices_buf, out_buf, _dummy(rec.ctx, "fe"),
+    rec.dispatch(k, [rec.ctx.placeholder("merkle-mat"), tree.buffer, indices_buf, out_buf, rec.ctx.placeholder("merkle-fe"),
                      _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
 
 
@@ -154,7 +146,7 @@ def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: 
     out_off = _aligned(out_offset, esize, "leaf output")
     k = _kernel(rec.ctx, tree.field, "merkle_open_leaves")
     threads = count * tree.leaf_size
-    rec.dispatch(k, [tree.mat_buf, _dummy(rec.ctx, "tree"), indices_buf, _dummy(rec.ctx, "gl"), out_buf,
+    rec.dispatch(k, [tree.mat_buf, rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"), out_buf,
                      _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
 
 

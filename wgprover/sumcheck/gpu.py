@@ -144,8 +144,8 @@ class ZerocheckGpu(_Engine):
         self.aux = self._buffer(2 + len(air.constraints), "zc-aux")
         self.partial = self._buffer(max(max_partials, self.npts), "zc-partial")
         # unused chunk slots: one shared read-only dummy, distinct writable dummies
-        self._ro_dummy = ctx.buffer(self.ef_bytes, label="zc-dummy")
-        self._rw_dummies = [ctx.buffer(self.ef_bytes, label=f"zc-dummy-{c}") for c in range(1, lay.state_chunks)]
+        self._ro_dummy = ctx.placeholder("zc-ro", self.ef_bytes)
+        self._rw_dummies = [ctx.placeholder(f"zc-rw-{c}", self.ef_bytes) for c in range(1, lay.state_chunks)]
         tb = N * self.fe_bytes
         align = int(ctx.limits.get("min-storage-buffer-offset-alignment", 256))
         if lay.trace_chunks > 1 and (lay.cols_per_trace_chunk * tb) % align:

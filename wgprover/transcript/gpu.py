@@ -28,8 +28,8 @@ class GpuTranscript:
         self.state = ctx.upload(np.asarray(state, dtype=np.uint64), label="transcript-state")
         self.challenges = ctx.buffer(max(1, challenge_slots) * 4 * field.ext_degree * field.base.BYTES, label="challenges")
         self.aux = ctx.upload(np.full(max(4, aux_words), 0xFFFF_FFFF, dtype=np.uint32), label="transcript-aux")
-        self._dummy_src = ctx.buffer(16, label="dummy-src")
-        self._dummy_proof = ctx.buffer(16, label="dummy-proof")
+        self._dummy_src = ctx.placeholder("transcript-src")
+        self._dummy_proof = ctx.placeholder("transcript-proof")
         self._op = ctx.kernel(field, ["hemera_permutation", "transcript"], "transcript_op")
         self._pow = ctx.kernel(field, ["hemera_permutation", "transcript_pow"], "transcript_pow", {"WG": 64})
 
