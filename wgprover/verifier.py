@@ -15,7 +15,7 @@ from .air.language import Air
 from .hemera import reference as hemera
 from .pcs.basefold import reference as bf
 from .proof import Layout, ProofFormatError, Statement, air_digest, layout, parse_header
-from .sumcheck.reference import interpolate_eval, product_claim, product_final_value, zerocheck_final_value
+from .sumcheck.reference import product_claim, product_final_value, verify_rounds, zerocheck_final_value
 from .transcript.reference import Transcript, tag_elements
 
 
@@ -69,11 +69,10 @@ def _verify_paths(root, leaf: np.ndarray, digests: np.ndarray, paths: np.ndarray
 
 
 def _check_sumcheck(E, claim, polys, challenges, what: str):
-    for i, h in enumerate(polys):
-        if not np.array_equal(E.add(h[0], h[1]), claim):
-            raise Reject(f"{what} round {i}: h(0) + h(1) != claim")
-        claim = interpolate_eval(E, h, challenges[i])
-    return claim
+    try:
+        return verify_rounds(E, claim, polys, challenges)
+    except ValueError as e:
+        raise Reject(f"{what}: {e}") from None
 
 
 def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
