@@ -24,6 +24,7 @@ import numpy as np
 from wgprover.field import goldilocks as gl
 
 from . import params as hp
+from . import scalar
 
 _U64 = np.uint64
 
@@ -86,7 +87,7 @@ _INT_INVERSE_MAX = 512  # below this many lanes, per-element Python inverses bea
 
 def _inverse_ints(x: np.ndarray) -> np.ndarray:
     """``inverse`` element by element with CPython's modular inverse (0 -> 0)."""
-    return np.array([pow(v, -1, hp.P) if v else 0 for v in x.reshape(-1).tolist()], dtype=_U64).reshape(x.shape)
+    return np.array([scalar.inverse_int(v) for v in x.reshape(-1).tolist()], dtype=_U64).reshape(x.shape)
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
@@ -135,9 +136,7 @@ def permute(states: np.ndarray) -> np.ndarray:
     flat = s.reshape(-1, hp.WIDTH)
     if 0 < flat.shape[0] <= _SCALAR_BATCH:
         # NumPy's per-call overhead dominates small batches: use the integer version
-        from .scalar import permute_one
-
-        return np.stack([permute_one(x) for x in flat]).reshape(s.shape)
+        return np.stack([scalar.permute_one(x) for x in flat]).reshape(s.shape)
     return permute_with_constants(s, hp.round_constants())
 
 

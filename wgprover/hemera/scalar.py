@@ -35,6 +35,11 @@ def _external(s: list[int]) -> list[int]:
     return [(y[i] + col[i % 4]) % P for i in range(16)]
 
 
+def inverse_int(x: int) -> int:
+    """x^(p-2) (so 0 -> 0) by CPython's modular inverse, ~8x faster than pow(x, p - 2, p)."""
+    return pow(x, -1, P) if x else 0
+
+
 def permute_int(state) -> list[int]:
     """The hemera permutation of one 16-lane state (ints or uint64 array)."""
     full, partial, diag = _constants()
@@ -44,8 +49,7 @@ def permute_int(state) -> list[int]:
     for r in range(hp.ROUNDS_F_HALF):
         s = _external([pow((x + full[r * w + i]) % P, 7, P) for i, x in enumerate(s)])
     for r in range(hp.ROUNDS_P):
-        x = (s[0] + partial[r]) % P
-        s[0] = pow(x, -1, P) if x else 0  # = x^(p-2); CPython's modular inverse is ~8x faster
+        s[0] = inverse_int((s[0] + partial[r]) % P)
         total = sum(s)
         s = [(d * x + total) % P for d, x in zip(diag, s)]
     for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F):
