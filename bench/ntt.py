@@ -17,10 +17,8 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,49 +27,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from wgprover.field import BABYBEAR, GOLDILOCKS
 from wgprover.gpu import get_context
-from wgprover.gpu.timing import warm_clocks
+from wgprover.gpu.timing import gpu_time
 from wgprover.ntt import gpu
 from wgprover.ntt import reference as ref
 
 BATCH_BYTES_CAP = 1 << 30  # largest LDE destination per batched row
 
 
-def timed(ctx, record, wall_reps: int, reps: int = 7, warm: int = 3, windows: int = 3) -> tuple[float, str]:
-    """GPU seconds of what ``record(rec)`` records: the best of ``windows``
-    measurement windows, each the median of ``reps`` repetitions.
-
-    With timestamps, a window is warm + reps back-to-back repetitions in ONE
-    submission, each its own timed phase, after ~0.2 s of sustained load
-    (``warm_clocks``), so the GPU never idles at low clocks between samples.
-    Best-of-windows because the H200 we measure on showed occasional slow
-    periods (~1 s, kernels 2-4x slower, not explained by clocks or other
-    processes); a window's median is stable to ~1%. Without timestamps:
-    synchronised wall time over ``wall_reps`` copies.
-    """
-    if not ctx.has_timestamps:
-        samples = []
-        for i in range(6):  # first run warms pipelines and caches
-            rec = ctx.recorder(label="bench")
-            for _ in range(wall_reps):
-                record(rec)
-            t0 = time.perf_counter()
-            rec.submit()
-            ctx.device.queue.read_buffer(ctx.buffer(16), 0, 4)  # waits for the queue
-            if i:
-                samples.append((time.perf_counter() - t0) / wall_reps)
-        return statistics.median(samples), f"wall/{wall_reps}"
-    best = float("inf")
-    for _ in range(windows):
-        warm_clocks(ctx, record, 0.2)
-        rec = ctx.recorder(label="bench")
-        for i in range(warm + reps):
-            rec.phase(f"rep{i}")
-            record(rec)
-        names, buf = rec.resolve_timestamps()
-        rec.submit()
-        ts = ctx.read(buf, np.uint64, 2 * len(names)).reshape(-1, 2).astype(np.int64)
-        best = min(best, float(np.median(ts[warm:, 1] - ts[warm:, 0])) * 1e-9)
-    return best, f"timestamp, best of {windows} windows"
+def timed(ctx, record, wall_reps: int) -> tuple[float, str]:
+    """Best of 3 windows, each the median of 7 timestamped repetitions recorded
+    back-to-back in one submission after 3 warm-up ones (``gpu_time`` batched:
+    the GPU never idles at low clocks between samples; the best window because
+    the H200 showed occasional ~1 s slow periods, docs/NTT.md §6). Without
+    timestamps: wall time over ``wall_reps`` copies in one submission."""
+    reps = 7 if ctx.has_timestamps else wall_reps
+    return gpu_time(ctx, record, repeats=reps, warmup=3, windows=3, batched=True)
 
 
 def copy_bandwidth(ctx, nbytes: int, wall_reps: int) -> dict:

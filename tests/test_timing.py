@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from wgprover.field import gpu as fgpu
 from wgprover.gpu.timing import gpu_time, warm_clocks
@@ -18,9 +19,10 @@ def _work(ctx, field, rng):
     return lambda rec: fgpu.record_mul_chain(rec, ctx, field, abuf, bbuf, out, n, 4), out, want
 
 
-def test_gpu_time_best_of_windows(ctx, field, rng):
+@pytest.mark.parametrize("batched", [False, True], ids=["separate", "batched"])
+def test_gpu_time_best_of_windows(ctx, field, rng, batched):
     record, _, _ = _work(ctx, field, rng)
-    t, method = gpu_time(ctx, record, repeats=2, warm_seconds=0.05, windows=2)
+    t, method = gpu_time(ctx, record, repeats=2, warm_seconds=0.05, windows=2, batched=batched)
     assert method == ("timestamp" if ctx.has_timestamps else "wall")
     assert 0 < t < 10
 
