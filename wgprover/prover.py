@@ -16,6 +16,7 @@ import numpy as np
 
 from .air.language import Air
 from .field import Field
+from .gpu.recorder import u32s as _u32
 from .merkle import gpu as merkle_gpu
 from .ntt import gpu as ntt_gpu
 from .pcs.basefold import reference as bf
@@ -34,10 +35,6 @@ class ProveResult:
     syncs: int  # host<->device synchronisations during proving (must be 1)
     phases: dict = dc_field(default_factory=dict)  # phase -> GPU seconds (timestamps)
     host_seconds: dict = dc_field(default_factory=dict)
-
-
-def _u32(*v: int) -> np.ndarray:
-    return np.array(v, dtype=np.uint32)
 
 
 def _h_table(ctx, field: Field, log_len: int):

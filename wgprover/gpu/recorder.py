@@ -17,6 +17,12 @@ _UNIFORM_ALIGN = 256
 _ARENA_CHUNK = 64 << 10
 
 
+def u32s(*vals: int) -> np.ndarray:
+    """A uniform block of u32 values for ``Recorder.dispatch`` (which pads it
+    to a multiple of 16 bytes with zeros)."""
+    return np.array(vals, dtype=np.uint32)
+
+
 class Recorder:
     """Records dispatches and copies into one command encoder."""
 

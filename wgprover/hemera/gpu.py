@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from ..gpu.recorder import u32s as _u32
 from . import params as hp
 from . import reference as ref
 
@@ -50,11 +51,6 @@ def kernel(ctx, file: str, entry: str, field=None, wg: int = WG):
 
 def _groups(n: int, wg: int = WG) -> int:
     return (int(n) + wg - 1) // wg
-
-
-def _u32(*vals) -> np.ndarray:
-    v = list(vals) + [0] * (-len(vals) % 4)
-    return np.array(v, dtype=np.uint32)
 
 
 def _lohi(x: int) -> tuple[int, int]:

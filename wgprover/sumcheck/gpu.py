@@ -26,14 +26,10 @@ import numpy as np
 from ..air.codegen import WG as ZC_WG
 from ..air.codegen import Layout, generate, zerocheck_kernel
 from ..air.language import Air
+from ..gpu.recorder import u32s as _u32
 
 WG = 64
 MAX_PARTIALS = 4096  # partial sums (workgroups) of one round kernel; grid-stride beyond
-
-
-def _u32(*vals: int) -> np.ndarray:
-    v = list(vals) + [0] * (-len(vals) % 4)
-    return np.array(v, dtype=np.uint32)
 
 
 def _groups(threads: int, wg: int = WG) -> int:
