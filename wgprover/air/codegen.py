@@ -27,6 +27,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..field.power import square_and_multiply
 from .language import Add, Air, Col, Const, Expr, Mul, Neg, Per, Pow, Pub, Sub
 
 WG = 64  # workgroup size of the generated round kernels
@@ -179,15 +180,7 @@ class _Emitter:
     def pow(self, a: _Val, k: int) -> _Val:
         if a[0] == "k":
             return ("k", pow(a[1], k, self.p))
-        result: _Val | None = None
-        base = a
-        while k:
-            if k & 1:
-                result = base if result is None else self.mul(result, base)
-            k >>= 1
-            if k:
-                base = self.sqr(base)
-        return ("k", 1) if result is None else result
+        return square_and_multiply(a, k, ("k", 1), self.mul, self.sqr)
 
     # -- leaves and trees -------------------------------------------------------
     def leaf(self, e: Expr) -> _Val:

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..field.power import square_and_multiply
 from .language import Add, Air, AirError, Col, Const, Expr, Mul, Neg, Per, Pow, Pub, Sub
 
 
@@ -87,15 +88,7 @@ def eval_expr(e: Expr, alg: Any, leaf: Callable[[Expr], Any], memo: dict | None 
 
 
 def _pow(alg: Any, a, k: int):
-    result = None
-    base = a
-    while k:
-        if k & 1:
-            result = base if result is None else alg.mul(result, base)
-        k >>= 1
-        if k:
-            base = alg.mul(base, base)
-    return alg.const(1) if result is None else result
+    return square_and_multiply(a, k, alg.const(1), alg.mul, lambda x: alg.mul(x, x))
 
 
 # --------------------------------------------------------------------------- base field, per row
