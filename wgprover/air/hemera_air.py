@@ -1,0 +1,264 @@
+"""hemera AIRs: the permutation, the field-native sponge and Merkle paths (docs/AIR.md §9).
+
+The AIRs are built programmatically from :mod:`wgprover.hemera.params` (the
+round constants, both matrices and the round counts are read from there,
+never retyped) in the ordinary AIR language: trace columns, periodic columns
+and ``transition`` / ``first`` constraints.
+
+Layout (docs/AIR.md §9.1): one permutation per *block* of ``rows`` rows
+(``rows`` = 16 with the default 4 partial rounds per row).  Row 0 holds the
+input state, each following row the state after one step: the initial
+external matrix, a full round, or ``ppr`` partial rounds; the remaining rows
+copy the output, so the block's last row holds it.  16 state columns
+``s0..s15`` and ``ppr`` auxiliary columns ``y1..`` (the inverses of the
+partial rounds' S-box inputs: x*y*x = x and x*y*y = y force y = x^(p-2),
+0 -> 0).  Periodic columns of period ``rows`` hold the round constants and
+the step selectors.
+
+Trace generators are vectorised over the permutations (NumPy; loops only over
+rounds), using the hemera reference's own round functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from ..field import goldilocks as gl
+from ..hemera import params as hp
+from ..hemera import reference as href
+from .examples import Example
+from .language import Air
+
+P = hp.P
+W = hp.WIDTH
+_U64 = np.uint64
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Row schedule of one permutation block."""
+
+    ppr: int  # partial rounds per row
+
+    @property
+    def groups(self) -> int:
+        return hp.ROUNDS_P // self.ppr
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """Kind of the transition leaving each row: mix, full, part, copy (last row: none)."""
+        h = hp.ROUNDS_F_HALF
+        core = ("mix",) + ("full",) * h + ("part",) * self.groups + ("full",) * h
+        return core + ("copy",) * (self.rows - 1 - len(core))
+
+    @property
+    def out_row(self) -> int:
+        """First row holding the output (the rows after it copy it)."""
+        return 1 + hp.ROUNDS_F + self.groups
+
+    @property
+    def rows(self) -> int:
+        """Rows per permutation: a power of two with at least one copy row after the output."""
+        return 1 << (self.out_row + 1).bit_length()
+
+    @property
+    def width(self) -> int:
+        return W + self.ppr
+
+
+def _check_ppr(ppr: int) -> None:
+    if ppr < 1 or hp.ROUNDS_P % ppr:
+        raise ValueError(f"partial rounds per row must divide {hp.ROUNDS_P}, got {ppr}")
+
+
+# --------------------------------------------------------------------------- expression text
+
+
+def _coef_text(c: int, term: str) -> str:
+    """`c * term` as a signed summand (small negative constants print as subtraction)."""
+    c %= P
+    if c == 0:
+        return ""
+    neg = c > P // 2
+    m = P - c if neg else c
+    body = term if m == 1 else f"{m} * {term}"
+    return f"- {body}" if neg else f"+ {body}"
+
+
+def _lin_text(coefs, terms) -> str:
+    """Sum of c_j * term_j (at least "0")."""
+    parts = [t for t in (_coef_text(int(c), x) for c, x in zip(coefs, terms)) if t]
+    text = " ".join(parts).lstrip("+ ") if parts else "0"
+    return f"-{text[2:]}" if text.startswith("- ") else text
+
+
+def _external_rows() -> list[list[int]]:
+    return [[int(v) for v in row] for row in hp.external_matrix()]
+
+
+def _partial_forms(ppr: int) -> tuple[list[list[int]], list[list[int]]]:
+    """Linear forms over (s0..s15, y1..y_ppr) of ppr partial rounds.
+
+    Returns (inputs, outputs): inputs[k] is lane 0 before S-box k (without its
+    round constant), outputs[i] is lane i after the last internal matrix.
+    """
+    nv = W + ppr
+    lanes = [[int(i == j) for j in range(nv)] for i in range(W)]
+    diag = [int(d) for d in hp.MATRIX_DIAG_16]
+    inputs = []
+    for k in range(ppr):
+        inputs.append(lanes[0])
+        lanes[0] = [int(j == W + k) for j in range(nv)]
+        total = [sum(col) % P for col in zip(*lanes)]
+        lanes = [[(d * a + t) % P for a, t in zip(lane, total)] for d, lane in zip(diag, lanes)]
+    return inputs, lanes
+
+
+def _names(lay: Layout) -> tuple[list[str], list[str]]:
+    s = [f"s{i}" for i in range(W)]
+    y = [f"y{k + 1}" for k in range(lay.ppr)]
+    return s, y
+
+
+def _periodic(lay: Layout) -> dict[str, list[int]]:
+    """Round constants and step selectors, period ``lay.rows``."""
+    steps = lay.steps + ("none",)
+    rcf, rcp = hp.rc_full(), hp.rc_partial()
+    per: dict[str, list[int]] = {}
+    for kind in ("mix", "full", "part", "copy"):
+        per[f"sel_{kind}"] = [int(k == kind) for k in steps]
+    full_rows = [r for r, k in enumerate(steps) if k == "full"]
+    part_rows = [r for r, k in enumerate(steps) if k == "part"]
+    for i in range(W):
+        col = [0] * lay.rows
+        for rnd, r in enumerate(full_rows):
+            col[r] = int(rcf[rnd, i])
+        per[f"c{i}"] = col
+    for k in range(lay.ppr):
+        col = [0] * lay.rows
+        for g, r in enumerate(part_rows):
+            col[r] = int(rcp[g * lay.ppr + k])
+        per[f"cp{k + 1}"] = col
+    return per
+
+
+def _round_constraints(lay: Layout) -> list[dict]:
+    """Per lane: the step's image of the current row equals the next row; the inverse pairs."""
+    s, y = _names(lay)
+    me = _external_rows()
+    u = [f"(s{j} + c{j})^{hp.SBOX_DEGREE}" for j in range(W)]
+    ins, outs = _partial_forms(lay.ppr)
+    cons = []
+    for i in range(W):
+        nx = f"next.s{i}"
+        text = (
+            f"sel_mix * ({nx} - ({_lin_text(me[i], s)})) + sel_full * ({nx} - ({_lin_text(me[i], u)}))"
+            f" + sel_part * ({nx} - ({_lin_text(outs[i], s + y)})) + sel_copy * ({nx} - s{i})"
+        )
+        cons.append({"transition": text, "name": f"round_lane{i}"})
+    for k in range(lay.ppr):
+        x = f"({_lin_text(ins[k], s + y)} + cp{k + 1})"
+        cons.append({"transition": f"sel_part * ({x} * y{k + 1} * {x} - {x})", "name": f"inverse{k + 1}_a"})
+        cons.append({"transition": f"sel_part * ({x} * y{k + 1} * y{k + 1} - y{k + 1})", "name": f"inverse{k + 1}_b"})
+    return cons
+
+
+def _air(name: str, lay: Layout, extra_periodic=None, extra_cons=(), public=(), extra_cols=()) -> Air:
+    s, y = _names(lay)
+    per = _periodic(lay)
+    per.update(extra_periodic or {})
+    return Air.from_dict({
+        "name": name, "columns": s + y + list(extra_cols), "public": list(public), "periodic": per,
+        "constraints": _round_constraints(lay) + list(extra_cons),
+    })
+
+
+@lru_cache(maxsize=8)
+def permutation_air(ppr: int = 4) -> Air:
+    """K hemera permutations, one per block: each block's last row is the permutation of its row 0."""
+    _check_ppr(ppr)
+    return _air(f"hemera-permutation-ppr{ppr}", Layout(ppr))
+
+
+# --------------------------------------------------------------------------- trace generation
+
+
+def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
+    """Trace of the permutations of ``inputs`` (K, 16): shape (16 + ppr, K * rows), Goldilocks.
+
+    Also the hemera permutation itself (the block's last row is the output),
+    computed with the reference's round functions, vectorised over K.
+    """
+    _check_ppr(ppr)
+    lay = Layout(ppr)
+    s = gl.check(np.asarray(inputs, dtype=_U64), "hemera input").reshape(-1, W)
+    K = s.shape[0]
+    t = np.zeros((lay.width, K, lay.rows), dtype=_U64)
+    rcf, rcp = hp.rc_full(), hp.rc_partial()
+    t[:W, :, 0] = s.T
+    s = href.external_linear(s)
+    row, full, part = 1, 0, 0
+    for kind in lay.steps[1:]:
+        t[:W, :, row] = s.T
+        if kind == "full":
+            s = href.external_linear(href.pow7(gl.add(s, rcf[full])))
+            full += 1
+        elif kind == "part":
+            for k in range(ppr):
+                yk = href.inverse(gl.add(s[:, 0], rcp[part]))
+                t[W + k, :, row] = yk
+                s = s.copy()
+                s[:, 0] = yk
+                s = href.internal_linear(s)
+                part += 1
+        row += 1
+    t[:W, :, row:] = s.T[:, :, None]
+    return t.reshape(lay.width, K * lay.rows)
+
+
+def outputs(trace: np.ndarray, ppr: int = 4) -> np.ndarray:
+    """The permutation outputs (K, 16) held by a trace's blocks (their last rows)."""
+    rows = Layout(ppr).rows
+    return np.ascontiguousarray(np.asarray(trace)[:W, rows - 1 :: rows].T)
+
+
+def _goldilocks(field) -> None:
+    if field.name != "goldilocks":
+        raise ValueError(f"hemera AIRs are over Goldilocks (hemera's field), not {field.name}")
+
+
+def count_for_rows(n: int, ppr: int = 4) -> int:
+    """K permutations in a 2^n-row trace (the `--log-rows` mapping: K = 2^n / rows)."""
+    rows = Layout(ppr).rows
+    if (1 << n) < rows:
+        raise ValueError(f"a hemera trace needs at least {rows} rows (2^{rows.bit_length() - 1}), got 2^{n}")
+    return (1 << n) // rows
+
+
+def log_rows_for_count(count: int, ppr: int = 4) -> int:
+    """n such that 2^n rows hold ``count`` permutations (count: a power of two >= 1)."""
+    if count < 1 or count & (count - 1):
+        raise ValueError(f"the permutation count must be a power of two >= 1, got {count}")
+    return (count * Layout(ppr).rows).bit_length() - 1
+
+
+def hemera_permutation(ppr: int = 4) -> Example:
+    """Example: 2^n / rows random (or sequential) hemera permutations; no public inputs."""
+    air = permutation_air(ppr)
+
+    def generate(field, n: int, rng: np.random.Generator | None = None):
+        _goldilocks(field)
+        K = count_for_rows(n, ppr)
+        if rng is None:
+            inputs = np.arange(K * W, dtype=_U64).reshape(K, W)
+        else:
+            inputs = gl.random(rng, (K, W))
+        return permutation_blocks(inputs, ppr), {}
+
+    return Example(air, generate)
