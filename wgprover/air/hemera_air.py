@@ -98,26 +98,52 @@ def _lin_text(coefs, terms) -> str:
     return f"-{text[2:]}" if text.startswith("- ") else text
 
 
-def _external_rows() -> list[list[int]]:
-    return [[int(v) for v in row] for row in hp.external_matrix()]
+def _external_text(v: list[str]) -> list[str]:
+    """M_E = circ(2*M4, M4, M4, M4) applied to terms v, as 16 texts sharing subterms.
+
+    y = M4 on each 4-lane chunk, out[4c + r] = y[c][r] + sum_k y[k][r]: the same
+    (parenthesised) texts recur across lanes, so the evaluator and the code
+    generator compute each once (docs/AIR.md §8: common subexpressions).
+    """
+    m4 = [[int(x) for x in row] for row in hp.M4]
+    y = [[f"({_lin_text(m4[r], v[4 * c: 4 * c + 4])})" for r in range(4)] for c in range(4)]
+    col = [f"({' + '.join(y[c][r] for c in range(4))})" for r in range(4)]
+    return [f"{y[i // 4][i % 4]} + {col[i % 4]}" for i in range(W)]
 
 
-def _partial_forms(ppr: int) -> tuple[list[list[int]], list[list[int]]]:
-    """Linear forms over (s0..s15, y1..y_ppr) of ppr partial rounds.
+def _partial_totals(ppr: int) -> list[list[int]]:
+    """Linear forms over (s0..s15, y1..y_ppr) of the lane sums T_1..T_ppr of ppr partial rounds.
 
-    Returns (inputs, outputs): inputs[k] is lane 0 before S-box k (without its
-    round constant), outputs[i] is lane i after the last internal matrix.
+    Partial round k: lane 0 := y_k, T_k = sum of the lanes, lane i := d_i*lane_i + T_k.
     """
     nv = W + ppr
     lanes = [[int(i == j) for j in range(nv)] for i in range(W)]
     diag = [int(d) for d in hp.MATRIX_DIAG_16]
-    inputs = []
+    totals = []
     for k in range(ppr):
-        inputs.append(lanes[0])
         lanes[0] = [int(j == W + k) for j in range(nv)]
         total = [sum(col) % P for col in zip(*lanes)]
+        totals.append(total)
         lanes = [[(d * a + t) % P for a, t in zip(lane, total)] for d, lane in zip(diag, lanes)]
-    return inputs, lanes
+    return totals
+
+
+def _partial_text(lay: "Layout") -> tuple[list[str], list[str]]:
+    """(S-box inputs x_k without their constant, output lanes) of one partial-round row.
+
+    With T_m the lane sums (shared texts): x_1 = s0, x_k = d_0*y_(k-1) + T_(k-1);
+    output lane 0 = d_0*y_ppr + T_ppr, lane i >= 1 = d_i^ppr*s_i + sum_m d_i^(ppr-m)*T_m.
+    """
+    s, y = _names(lay)
+    ppr = lay.ppr
+    diag = [int(d) for d in hp.MATRIX_DIAG_16]
+    tt = [f"({_lin_text(t, s + y)})" for t in _partial_totals(ppr)]
+    xs = ["s0"] + [_lin_text([diag[0], 1], [y[k - 1], tt[k - 1]]) for k in range(1, ppr)]
+    outs = [_lin_text([diag[0], 1], [y[-1], tt[-1]])]
+    for i in range(1, W):
+        coefs = [pow(diag[i], ppr, P)] + [pow(diag[i], ppr - m - 1, P) for m in range(ppr)]
+        outs.append(_lin_text(coefs, [s[i]] + tt))
+    return xs, outs
 
 
 def _names(lay: Layout) -> tuple[list[str], list[str]]:
@@ -151,19 +177,19 @@ def _periodic(lay: Layout) -> dict[str, list[int]]:
 def _round_constraints(lay: Layout) -> list[dict]:
     """Per lane: the step's image of the current row equals the next row; the inverse pairs."""
     s, y = _names(lay)
-    me = _external_rows()
-    u = [f"(s{j} + c{j})^{hp.SBOX_DEGREE}" for j in range(W)]
-    ins, outs = _partial_forms(lay.ppr)
+    mix = _external_text(s)
+    full = _external_text([f"(s{j} + c{j})^{hp.SBOX_DEGREE}" for j in range(W)])
+    ins, outs = _partial_text(lay)
     cons = []
     for i in range(W):
         nx = f"next.s{i}"
         text = (
-            f"sel_mix * ({nx} - ({_lin_text(me[i], s)})) + sel_full * ({nx} - ({_lin_text(me[i], u)}))"
-            f" + sel_part * ({nx} - ({_lin_text(outs[i], s + y)})) + sel_copy * ({nx} - s{i})"
+            f"sel_mix * ({nx} - ({mix[i]})) + sel_full * ({nx} - ({full[i]}))"
+            f" + sel_part * ({nx} - ({outs[i]})) + sel_copy * ({nx} - s{i})"
         )
         cons.append({"transition": text, "name": f"round_lane{i}"})
     for k in range(lay.ppr):
-        x = f"({_lin_text(ins[k], s + y)} + cp{k + 1})"
+        x = f"({ins[k]} + cp{k + 1})"
         cons.append({"transition": f"sel_part * ({x} * y{k + 1} * {x} - {x})", "name": f"inverse{k + 1}_a"})
         cons.append({"transition": f"sel_part * ({x} * y{k + 1} * y{k + 1} - y{k + 1})", "name": f"inverse{k + 1}_b"})
     return cons
