@@ -172,11 +172,15 @@ def periodic() -> Example:
     return Example(Air.from_toml(PERIODIC_TOML), _periodic_generate)
 
 
+from . import hemera_air as _hemera  # noqa: E402 - after Example, which hemera_air imports
+
 EXAMPLES: dict[str, Callable[[], Example]] = {
     "fibonacci": fibonacci,
     "power": power,
     "boolean": boolean,
     "periodic": periodic,
+    "hemera": _hemera.hemera_permutation,
+    "hemera-sponge": _hemera.hemera_sponge,
 }
 
 

@@ -302,14 +302,23 @@ def _one_hot(period: int, rows) -> list[int]:
 
 @dataclass(frozen=True)
 class SpongeShape:
-    """Blocks of the field-native sponge of ``length`` elements (PROTOCOL.md H.4)."""
+    """Blocks of a sponge over ``length`` elements (PROTOCOL.md H.4, field-native) or,
+    with ``byte_mode``, ``length`` bytes (H.2, hemera ``hash``: 7 bytes per element,
+    padding 0x01 0x00*, so the padded blocks are part of the private message)."""
 
     length: int
     ppr: int = 4
+    byte_mode: bool = False
 
     @property
     def blocks(self) -> int:
+        if self.byte_mode:
+            return self.length // hp.RATE_BYTES + 1
         return max(1, -(-self.length // hp.RATE))
+
+    @property
+    def domain(self) -> int:
+        return hp.DOMAIN_HASH if self.byte_mode else hp.DOMAIN_FIELD_ELEMENTS
 
     @property
     def trace_blocks(self) -> int:
@@ -321,8 +330,8 @@ class SpongeShape:
 
     @property
     def tail(self) -> int:
-        """Message elements in the last block; its lanes tail..7 absorb zeros."""
-        return self.length - hp.RATE * (self.blocks - 1)
+        """Message elements in the last block; its lanes tail..7 absorb zeros (bytes: padded, 8)."""
+        return hp.RATE if self.byte_mode else self.length - hp.RATE * (self.blocks - 1)
 
 
 def _sponge_constraints(sh: SpongeShape) -> tuple[dict, list[dict]]:
@@ -342,7 +351,7 @@ def _sponge_constraints(sh: SpongeShape) -> tuple[dict, list[dict]]:
         cons += [{"transition": f"chain_end * (next.s{i} - s{i})", "name": f"zero_pad{i}"} for i in zero_lanes]
     cons += [{"transition": f"fin * (s{i} - pub.d{i})", "name": f"digest{i}"} for i in range(hp.OUTPUT_ELEMENTS)]
     init = {i: 0 for i in range(hp.RATE, W)}
-    init[hp.LANE_DOMAIN] = hp.DOMAIN_FIELD_ELEMENTS
+    init[hp.LANE_DOMAIN] = sh.domain
     first = [{"first": f"s{i} - {v}", "name": f"init{i}"} for i, v in init.items() if i != L or B > 1]
     if B == 1:
         first.append({"first": f"s{L} - pub.length", "name": "length"})
@@ -351,8 +360,9 @@ def _sponge_constraints(sh: SpongeShape) -> tuple[dict, list[dict]]:
 
 
 @lru_cache(maxsize=8)
-def sponge_air(length: int, ppr: int = 4) -> Air:
-    """hemera hash_elements(message) = digest for a private message of ``length`` elements.
+def sponge_air(length: int, ppr: int = 4, byte_mode: bool = False) -> Air:
+    """hemera hash_elements(message) = digest for a private message of ``length`` elements
+    (``byte_mode``: hemera hash(message) of ``length`` bytes, as padded private blocks).
 
     Public: ``length`` and the digest ``d0..d3``.  Block b's input row holds the
     sponge state after absorbing block b; its capacity lanes equal block b-1's
@@ -364,32 +374,43 @@ def sponge_air(length: int, ppr: int = 4) -> Air:
     _check_ppr(ppr)
     if length < 0:
         raise ValueError(f"the message length must be >= 0, got {length}")
-    sh = SpongeShape(length, ppr)
+    sh = SpongeShape(length, ppr, byte_mode)
     per, cons = _sponge_constraints(sh)
     pub = ["length"] + [f"d{i}" for i in range(hp.OUTPUT_ELEMENTS)]
-    return _air(f"hemera-sponge-{length}-ppr{ppr}", Layout(ppr), per, cons, pub)
+    kind = "bytes" if byte_mode else "elements"
+    return _air(f"hemera-sponge-{kind}{length}-ppr{ppr}", Layout(ppr), per, cons, pub)
 
 
-def sponge_inputs(message: np.ndarray, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """(permutation inputs (trace_blocks, 16), digest (4,)) of hash_elements(message).
+def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(permutation inputs (trace_blocks, 16), digest (4,)) of absorbing blocks (B, 8).
 
     The chain is sequential (one reference permutation per block); blocks past
     the message permute the zero state.
     """
+    ins = np.zeros((sh.trace_blocks, W), dtype=_U64)
+    s = np.zeros(W, dtype=_U64)
+    s[hp.LANE_DOMAIN] = sh.domain
+    for b in range(sh.blocks):
+        s[: hp.RATE] = gl.add(s[: hp.RATE], blocks[b])
+        if b == sh.blocks - 1:
+            s[hp.LANE_LENGTH] = sh.length
+        ins[b] = s
+        s = href.permute(s[None])[0]
+    return ins, s[: hp.OUTPUT_ELEMENTS].copy()
+
+
+def sponge_inputs(message: np.ndarray, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(permutation inputs, digest) of hash_elements(message), message: Goldilocks elements."""
     m = gl.check(np.asarray(message, dtype=_U64).reshape(-1), "message")
     sh = SpongeShape(m.size, ppr)
     blocks = np.zeros((sh.blocks, hp.RATE), dtype=_U64)
     blocks.reshape(-1)[: m.size] = m
-    ins = np.zeros((sh.trace_blocks, W), dtype=_U64)
-    s = np.zeros(W, dtype=_U64)
-    s[hp.LANE_DOMAIN] = hp.DOMAIN_FIELD_ELEMENTS
-    for b in range(sh.blocks):
-        s[: hp.RATE] = gl.add(s[: hp.RATE], blocks[b])
-        if b == sh.blocks - 1:
-            s[hp.LANE_LENGTH] = m.size
-        ins[b] = s
-        s = href.permute(s[None])[0]
-    return ins, s[: hp.OUTPUT_ELEMENTS].copy()
+    return _sponge_chain(sh, blocks)
+
+
+def byte_sponge_inputs(message: bytes, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(permutation inputs, digest) of hemera hash(message) (the byte sponge, domain 0)."""
+    return _sponge_chain(SpongeShape(len(message), ppr, True), href.padded_blocks(bytes(message)))
 
 
 def sponge_public(length: int, digest) -> dict[str, int]:
