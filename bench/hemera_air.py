@@ -143,11 +143,13 @@ def main() -> None:
     meta = {"adapter": ctx.adapter_summary, "path": ctx.field_path, "date": datetime.date.today().isoformat(),
             "commit": os.environ.get("WGPROVER_COMMIT", "unknown"), "params": params.__dict__, "ppr": args.ppr,
             "rows_per_permutation": ha.Layout(args.ppr).rows, "context_s": device_s, "zerocheck_pipelines_s": build_s}
-    print(f"{'K':>8}{'rows':>6}{'wall ms':>10}{'perm/s':>12}{'gpu ms':>10}{'proof KB':>10}{'verify ms':>11}{'mem MiB':>9}  ok")
+    table = [("K", "count", 1, ".0f"), ("log rows", "log_rows", 1, ".0f"), ("wall ms", "prove_wall_s", 1e3, ".1f"),
+             ("perm/s", "perms_per_s", 1, ".0f"), ("gpu ms", "gpu_total_s", 1e3, ".1f"),
+             ("proof KB", "proof_bytes", 1 / 1024, ".1f"), ("verify ms", "verify_s", 1e3, ".1f"),
+             ("mem MiB", "device_mem_peak_mib", 1, ".0f")]
+    print("".join(f"{h:>11}" for h, *_ in table) + "  accepted")
     for r in rows:
-        print(f"{r['count']:>8}{r['log_rows']:>6}{r['prove_wall_s'] * 1e3:>10.1f}{r['perms_per_s']:>12.0f}"
-              f"{r['gpu_total_s'] * 1e3:>10.1f}{r['proof_bytes'] / 1024:>10.1f}{r['verify_s'] * 1e3:>11.1f}"
-              f"{r['device_mem_peak_mib'] or 0:>9}  {r['accepted']}")
+        print("".join(f"{(r[k] or 0) * m:>11{fmt}}" for _, k, m, fmt in table) + f"  {r['accepted']}")
     with open(args.json, "w") as fh:
         json.dump({"meta": meta, "rows": rows}, fh, indent=2)
 
