@@ -16,6 +16,7 @@ import pytest
 
 from wgprover.air import get_example
 from wgprover.air import hemera_air as ha
+from wgprover.air import hemera_modes as hm
 from wgprover.air.evaluate import check_trace
 from wgprover.field import GOLDILOCKS
 from wgprover.hemera import params as hp
@@ -86,7 +87,7 @@ def test_count_and_rows_mapping():
 
 @pytest.mark.parametrize("length", [0, 1, 7, 8, 9, 16, 17, 40])
 def test_sponge_digest_matches_hash_elements(rng, length):
-    ex = ha.hemera_sponge(length)
+    ex = hm.hemera_sponge(length)
     trace, pub = ex.generate(GOLDILOCKS, None, rng)
     msg = trace[:8, 0] if length <= 8 else None  # one block: the message is the first input row
     digest = [pub[f"d{i}"] for i in range(4)]
@@ -95,38 +96,38 @@ def test_sponge_digest_matches_hash_elements(rng, length):
     if msg is not None:
         assert digest == [int(v) for v in href.hash_elements(msg[None, :length])[0]]
     m = GOLDILOCKS.base.random(rng, (length,))
-    ins, dg = ha.sponge_inputs(m)
+    ins, dg = hm.sponge_inputs(m)
     assert np.array_equal(dg, href.hash_elements(m[None])[0])
 
 
 @pytest.mark.parametrize("name,message", [("empty", b""), ("hello", b"hello"), ("hemera", b"hemera")])
 def test_byte_sponge_reproduces_spec_vectors(name, message):
-    ins, dg = ha.byte_sponge_inputs(message)
+    ins, dg = hm.byte_sponge_inputs(message)
     assert href.digest_to_bytes(dg).hex() == VECTORS["hash"][name]
-    air = ha.sponge_air(len(message), 4, True)
+    air = hm.sponge_air(len(message), 4, True)
     trace = ha.permutation_blocks(ins)
-    assert check_trace(air, GOLDILOCKS, trace, ha.sponge_public(len(message), dg)) is None
+    assert check_trace(air, GOLDILOCKS, trace, hm.sponge_public(len(message), dg)) is None
 
 
 def test_byte_sponge_multiblock_matches_hash(rng):
     msg = rng.integers(0, 256, size=130, dtype=np.uint8).tobytes()  # 3 blocks
-    ins, dg = ha.byte_sponge_inputs(msg)
+    ins, dg = hm.byte_sponge_inputs(msg)
     assert href.digest_to_bytes(dg) == href.hash(msg)
-    air = ha.sponge_air(len(msg), 4, True)
-    assert check_trace(air, GOLDILOCKS, ha.permutation_blocks(ins), ha.sponge_public(len(msg), dg)) is None
+    air = hm.sponge_air(len(msg), 4, True)
+    assert check_trace(air, GOLDILOCKS, ha.permutation_blocks(ins), hm.sponge_public(len(msg), dg)) is None
 
 
 @pytest.mark.parametrize("depth,paths", [(1, 1), (3, 2), (4, 4)])
 def test_merkle_paths_reach_the_reference_root(rng, depth, paths):
-    leaves, idx, sib, root = ha.random_tree_paths(rng, depth, paths)
-    trace, tops = ha.merkle_trace(leaves, idx, sib)
+    leaves, idx, sib, root = hm.random_tree_paths(rng, depth, paths)
+    trace, tops = hm.merkle_trace(leaves, idx, sib)
     for p in range(paths):  # hemera hash_node, one level at a time (independent of the AIR code)
         cur = leaves[p]
         for j in range(depth):
             l, r = (sib[p, j], cur) if (idx[p] >> j) & 1 else (cur, sib[p, j])
             cur = href.hash_node(l, r)
         assert np.array_equal(cur, root) and np.array_equal(tops[p], root)
-    air = ha.merkle_air(depth, paths)
+    air = hm.merkle_air(depth, paths)
     pub = {f"root{i}": int(v) for i, v in enumerate(root)}
     assert check_trace(air, GOLDILOCKS, trace, pub) is None
     bad = dict(pub, root2=(pub["root2"] + 1) % hp.P)
@@ -190,7 +191,7 @@ def test_permutation_wrong_round_value_refused(ctx, perm_case):
 
 
 def test_sponge_proof_binds_the_digest(ctx):
-    ex = ha.hemera_sponge(13)  # two blocks: chaining, length lane and zero padding all in play
+    ex = hm.hemera_sponge(13)  # two blocks: chaining, length lane and zero padding all in play
     trace, pub = ex.generate(GOLDILOCKS, None, np.random.default_rng(5))
     res = prove_gpu(ctx, GOLDILOCKS, ex.air, trace, pub, SMALL)
     assert res.proof == prove_reference(GOLDILOCKS, ex.air, trace, pub, SMALL)
@@ -204,7 +205,7 @@ def test_sponge_proof_binds_the_digest(ctx):
 
 
 def test_merkle_proof_verifies_against_its_root_only(ctx):
-    ex = ha.hemera_merkle(2, 2)
+    ex = hm.hemera_merkle(2, 2)
     trace, pub = ex.generate(GOLDILOCKS, None, np.random.default_rng(9))
     res = prove_gpu(ctx, GOLDILOCKS, ex.air, trace, pub, SMALL)
     assert res.proof == prove_reference(GOLDILOCKS, ex.air, trace, pub, SMALL)

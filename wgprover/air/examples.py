@@ -172,7 +172,7 @@ def periodic() -> Example:
     return Example(Air.from_toml(PERIODIC_TOML), _periodic_generate)
 
 
-from . import hemera_air as _hemera  # noqa: E402 - after Example, which hemera_air imports
+from . import hemera_air as _hemera, hemera_modes as _hemera_modes  # noqa: E402 - they import Example
 
 EXAMPLES: dict[str, Callable[[], Example]] = {
     "fibonacci": fibonacci,
@@ -180,7 +180,7 @@ EXAMPLES: dict[str, Callable[[], Example]] = {
     "boolean": boolean,
     "periodic": periodic,
     "hemera": _hemera.hemera_permutation,
-    "hemera-sponge": _hemera.hemera_sponge,
+    "hemera-sponge": _hemera_modes.hemera_sponge,
 }
 
 
