@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from wgprover.air import Air, get_example
+from wgprover.air import bytecode
 from wgprover.air.bytecode import OPCODES
 from wgprover.air.codegen import MODES, generate
 from wgprover.air.examples import power, random_air
@@ -121,6 +122,14 @@ def test_modes(field, monkeypatch):
     monkeypatch.setenv("WGPROVER_ZEROCHECK", "fast")
     with pytest.raises(ValueError, match="WGPROVER_ZEROCHECK"):
         generate(air, field)
+
+
+def test_program_over_the_uniform_limit(field, monkeypatch):
+    monkeypatch.setattr(bytecode, "MAX_OPS", 8)
+    air = power(width=15, period=4).air  # not used elsewhere: generate() caches by AIR
+    with pytest.raises(bytecode.ProgramTooLong, match="WGPROVER_ZEROCHECK=inline"):
+        generate(air, field, mode="interp")
+    assert generate(air, field, mode="auto").program is None  # auto falls back to inline code
 
 
 # Stated bounds (characters of generated WGSL, bytecode instructions); docs/BENCHMARKS.md "Compile time".

@@ -32,6 +32,10 @@ OPCODES = {fn: i for i, fn in enumerate(_FE_OPS + _EF_OPS + _ACC_OPS)}
 MAX_OPS = 4096  # 64 KiB of vec4<u32>: the WebGPU default max-uniform-buffer-binding-size
 
 
+class ProgramTooLong(ValueError):
+    """The AIR's constraint program does not fit the interpreter's uniform buffer."""
+
+
 @dataclass(frozen=True)
 class Program:
     """Bytecode of both modes: ``code`` (n, 4) uint32; ``spans[mode][part]`` = (lo, hi)."""
@@ -156,6 +160,7 @@ def assemble(seg_by_mode: dict, p: int, n_public: int, consts: dict[int, int]) -
         code += asm.code
         n_f, n_e = max(n_f, asm.files["f"].size), max(n_e, asm.files["e"].size)
     if len(code) > MAX_OPS:
-        raise ValueError(f"constraint program of {len(code)} instructions exceeds {MAX_OPS}")
+        raise ProgramTooLong(f"the AIR's constraint program has {len(code)} instructions, over the interpreter's "
+                             f"{MAX_OPS} (64 KiB uniform buffer); use WGPROVER_ZEROCHECK=inline")
     arr = np.array(code, dtype=np.uint32).reshape(-1, 4)
     return Program(arr, spans, n_f, n_e)

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..field.power import square_and_multiply
-from .bytecode import assemble
+from .bytecode import ProgramTooLong, assemble
 from .language import Add, Air, Col, Const, Expr, Mul, Neg, Per, Pow, Pub, Sub
 
 WG = 64  # workgroup size of the generated round kernels
@@ -461,14 +461,28 @@ def _how(segs: dict, mode: str, d: int) -> dict:
     return how
 
 
+def _program(air: Air, p: int, segs: dict, how: dict, consts: dict, mode: str):
+    """The bytecode of the interpreted variants (None if none); in auto mode a program
+    over the uniform-size limit falls back to inline code (``how`` is updated)."""
+    interp = {m: segs[m] for m in segs if how[m] == "interp"}
+    if not interp:
+        return None
+    try:
+        return assemble(interp, p, len(air.public), consts)
+    except ProgramTooLong:
+        if mode != "auto":
+            raise
+        how.update(base="inline", ext="inline")
+        return None
+
+
 @lru_cache(maxsize=64)
 def _generate(air: Air, field_name: str, p: int, d: int, wg: int, layout: Layout, mode: str) -> Generated:
     consts: dict[int, int] = {}
     segs = {m: segments(air, p, m) for m in ("base", "ext")}
     how = _how(segs, mode, d)
     inline = _Inline(air, p, consts)
-    interp = {m: segs[m] for m in segs if how[m] == "interp"}
-    program = assemble(interp, p, len(air.public), consts) if interp else None
+    program = _program(air, p, segs, how, consts, mode)
     funcs = [
         inline.function(segs[m], m) if how[m] == "inline" else _interpreted(segs[m], m, program.spans[m])
         for m in ("base", "ext")
