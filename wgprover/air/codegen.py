@@ -101,7 +101,7 @@ class _Op:
 class _Emitter:
     """Builds SSA ops for expressions in one mode ("base" or "ext"): constant folding,
     common subexpressions shared, powers by square-and-multiply.  The ops are
-    rendered either as straight-line WGSL (:func:`_render_inline`) or as bytecode
+    rendered either as straight-line WGSL (:class:`_Inline`) or as bytecode
     for the interpreter (:mod:`wgprover.air.bytecode`)."""
 
     def __init__(self, air: Air, p: int, mode: str) -> None:
@@ -237,7 +237,7 @@ def _group(air: Air, sel: str) -> list[int]:
 
 @dataclass(frozen=True)
 class Segments:
-    """The SSA ops of one mode, split by selector group (docs/ARCHITECTURE.md §3):
+    """The SSA ops of one mode, split by selector group (docs/AIR.md §5):
     the transition sum g_t (every pair), the last-row sum g_l (k = half - 1 only)
     and the first-row sum g_f (k = 0 only); each ``g_*`` names the op holding the
     sum, or is None when the group's sum is identically zero.  Ops of ``last``
