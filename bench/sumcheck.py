@@ -10,7 +10,9 @@ compute pass holding the whole zerocheck; ``rounds`` times each round (round
 kernel + reduce + fold) in its own pass.
 
 Usage: python bench/sumcheck.py [--fields goldilocks,babybear] [--log-n 16,18,20,22,24]
-                                [--airs fibonacci,power] [--json bench/results/sumcheck.json]
+                                [--airs fibonacci,power] [--modes inline,interp,hybrid,auto]
+                                [--json bench/results/sumcheck.json]
+With several --modes, one JSON per mode: sumcheck-<mode>.json.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from wgprover.air.codegen import default_mode
 from wgprover.air.examples import fibonacci, power
 from wgprover.field import get_field
 from wgprover.gpu import get_context
@@ -123,7 +126,7 @@ def measure(ctx, field, name: str, log_n: int, repeats: int) -> dict:
     ex = AIRS[name]()
     rng = np.random.default_rng(log_n)
     row = {"field": field.name, "path": ctx.field_path, "air": ex.air.name, "w": ex.air.width,
-           "degree": ex.air.degree + 1, "log_n": log_n}
+           "degree": ex.air.degree + 1, "log_n": log_n, "mode": default_mode()}
     try:
         zc, _, _, _, cbuf, out = _setup(ctx, field, ex, log_n, rng, valid=False)
     except MemoryError as e:
@@ -148,7 +151,15 @@ def main() -> None:
     ap.add_argument("--json", default="bench/results/sumcheck.json")
     ap.add_argument("--int64", action="store_true", help="the shader-int64 Goldilocks path")
     ap.add_argument("--profile", action="store_true", help="time every dispatch instead")
+    ap.add_argument("--modes", default=None,
+                    help="zerocheck code modes to compare (inline,interp,hybrid,auto; default: WGPROVER_ZEROCHECK or auto)")
     args = ap.parse_args()
+    for mode in (args.modes or default_mode()).split(","):
+        os.environ["WGPROVER_ZEROCHECK"] = mode  # read by ZerocheckGpu (wgprover/air/codegen.py)
+        run(args)
+
+
+def run(args) -> None:
     ctx = get_context(int64=bool(args.int64))
     if args.profile:
         for fname in args.fields.split(","):
@@ -157,6 +168,7 @@ def main() -> None:
                     profile(ctx, get_field(fname), name, log_n)
         return
     rows = []
+    json_path = args.json if args.modes is None or "," not in args.modes else args.json.replace(".json", f"-{default_mode()}.json")
     for fname in args.fields.split(","):
         field = get_field(fname)
         for name in args.airs.split(","):
@@ -169,8 +181,9 @@ def main() -> None:
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True
     ).stdout.strip()
     meta = {"adapter": ctx.adapter_summary, "path": ctx.field_path, "date": datetime.date.today().isoformat(),
-            "commit": commit or "unknown"}
-    print(f"# zerocheck on {meta['adapter']} ({meta['date']}, {meta['commit']}, {meta['path']} field path)")
+            "commit": commit or "unknown", "mode": default_mode()}
+    print(f"# zerocheck on {meta['adapter']} ({meta['date']}, {meta['commit']}, {meta['path']} field path, "
+          f"{meta['mode']} constraint code)")
     print(f"{'field':<11}{'air':<12}{'w':>3}{'D':>3}{'log n':>6}{'total ms':>10}{'max round ms':>14}  method")
     for r in rows:
         if "total_ms" not in r:
@@ -178,8 +191,8 @@ def main() -> None:
             continue
         mr = f"{max(r['rounds_ms']):.3f}" if "rounds_ms" in r else "-"
         print(f"{r['field']:<11}{r['air']:<12}{r['w']:>3}{r['degree']:>3}{r['log_n']:>6}{r['total_ms']:>10.3f}{mr:>14}  {r['method']}")
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    with open(args.json, "w") as f:
+    Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+    with open(json_path, "w") as f:
         json.dump({"meta": meta, "rows": rows}, f, indent=2)
 
 

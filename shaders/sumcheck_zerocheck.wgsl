@@ -200,3 +200,9 @@ fn zc_setup() {
         a = ef_mul(a, alpha);
     }
 }
+
+// -- helpers of the generated constraint code -----------------------------------
+
+fn zc_pub(i: u32) -> Fe { return zc_pubc[i]; }
+fn zc_wadd_f(acc: Ef, j: u32, v: Fe) -> Ef { return ef_add(acc, ef_mul_fe(zc_alpha(j), v)); }
+fn zc_wadd_e(acc: Ef, j: u32, v: Ef) -> Ef { return ef_add(acc, ef_mul(zc_alpha(j), v)); }

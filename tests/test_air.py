@@ -213,6 +213,17 @@ def test_examples_are_valid_and_match_oracle(field, rng, name):
         assert vals.tolist() == _oracle_values(ex.air, field.p, trace, public)
 
 
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_examples_are_valid_at_several_sizes(field, rng, name):
+    ex = get_example(name)
+    for n in (4, 7, 10):
+        for gen_rng in (None, rng):
+            trace, public = ex.generate(field, n, gen_rng)
+            assert trace.shape == (ex.air.width, 1 << n) and trace.dtype == field.dtype
+            assert trace.flags.c_contiguous  # column-contiguous: uploaded without a transpose
+            assert check_trace(ex.air, field, trace, public) is None, (name, n)
+
+
 def test_random_airs_match_oracle(field, rng):
     for _ in range(4):
         air = random_air(rng)

@@ -75,6 +75,20 @@ def _round_constant(i: int, k: int) -> int:
     return ((i * 8 + k + 1) * 0x9E3779B1) % (1 << 30)
 
 
+def _power_chain(p: int, x: int, e: int, constants: list[int], N: int) -> list[int]:
+    """x_0 = x, x_{r+1} = x_r^e + c[r mod period]: N values.
+
+    The recurrence is sequential and non-linear in the row, so it cannot be
+    vectorised over rows; one tight loop of Python integers per column is the
+    fastest NumPy-free form (docs/BENCHMARKS.md, "Example traces")."""
+    c = [v % p for v in constants] * (N // len(constants))
+    out = [0] * N
+    for r in range(N):
+        out[r] = x
+        x = (pow(x, e, p) + c[r]) % p
+    return out
+
+
 def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
     """Degree-``exponent`` power map: next.x_i = x_i^e + c_i with periodic round constants c_i."""
     cols = [f"x{i}" for i in range(width)]
@@ -88,14 +102,9 @@ def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
 
     def generate(field, n: int, rng: np.random.Generator | None = None):
         air.check_rows(n)
-        p, N = field.p, 1 << n
-        x = [_rand(field, rng, i + 2) for i in range(width)]
-        c = [[v % p for v in vals] for vals in air.periodic_values]
-        rows = np.empty((N, width), dtype=object)
-        for r in range(N):
-            rows[r] = x
-            x = [(pow(x[i], exponent, p) + c[i][r % period]) % p for i in range(width)]
-        trace = np.ascontiguousarray(rows.T, dtype=field.dtype)  # (w, 2^n), each column contiguous
+        x0 = [_rand(field, rng, i + 2) for i in range(width)]
+        cols = [_power_chain(field.p, x0[i], exponent, vals, 1 << n) for i, vals in enumerate(air.periodic_values)]
+        trace = np.array(cols, dtype=field.dtype)  # (w, 2^n), each column contiguous
         return trace, {"seed": int(trace[0, 0]), "out": int(trace[0, -1])}
 
     return Example(air, generate)
@@ -159,11 +168,12 @@ def _periodic_generate(field, n: int, rng: np.random.Generator | None = None):
     p, N = field.p, 1 << n
     k, m = ([v % p for v in vals] for vals in air.periodic_values)
     a, b = _rand(field, rng, 3), _rand(field, rng, 4)
-    out = np.empty((2, N), dtype=object)
+    k, m = k * (N // 4), m * (N // 2)  # sequential and non-linear: one loop (see _power_chain)
+    out_a, out_b = [0] * N, [0] * N
     for r in range(N):
-        out[:, r] = (a, b)
-        a, b = (a * k[r % 4] + b) % p, (b + m[r % 2] * a * a - 3) % p
-    trace = out.astype(field.dtype)
+        out_a[r], out_b[r] = a, b
+        a, b = (a * k[r] + b) % p, (b + m[r] * a * a - 3) % p
+    trace = np.array([out_a, out_b], dtype=field.dtype)
     return trace, {"a0": int(trace[0, 0]), "b0": int(trace[1, 0])}
 
 

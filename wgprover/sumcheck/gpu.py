@@ -24,7 +24,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..air.codegen import WG as ZC_WG
-from ..air.codegen import Layout, generate, zerocheck_kernel
+from ..air.codegen import Layout, default_mode, generate, zerocheck_kernel
 from ..air.language import Air
 from ..gpu.recorder import u32s as _u32
 
@@ -120,7 +120,8 @@ class ZerocheckGpu(_Engine):
         self.trace_buf = trace_buf
         self.max_binding = min(max_binding or ctx.max_binding(), ctx.max_binding())
         self.layout = self._layout()
-        self.gen = generate(air, field, layout=self.layout)
+        self.mode = default_mode()
+        self.gen = generate(air, field, layout=self.layout, mode=self.mode)
         self.degree = air.degree + 1
         self.npts = self.degree + 1
         lay = self.layout
@@ -151,7 +152,19 @@ class ZerocheckGpu(_Engine):
             for c in range(lay.trace_chunks)
         ]
         entries = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
-        self._k = {e: zerocheck_kernel(ctx, field, air, e, lay) for e in entries}
+        self._k = {e: zerocheck_kernel(ctx, field, air, e, lay, self.mode) for e in entries}
+        self._prog = self._program_binding()
+
+    def _program_binding(self) -> list:
+        """The interpreter's bytecode as a uniform buffer (air/bytecode.py), or nothing in inline mode."""
+        if self.gen.program is None:
+            return []
+        import wgpu
+
+        code = self.gen.program
+        buf = self.ctx.buffer(code.nbytes, label="zc-program", usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST)
+        self.ctx.write(buf, code)
+        return [(buf, 0, code.nbytes)]
 
     # -- layout bookkeeping ------------------------------------------------------
     def _layout(self) -> Layout:
@@ -193,7 +206,7 @@ class ZerocheckGpu(_Engine):
     def _bind(self, i: int, challenge_buf, outs: list, params: np.ndarray) -> list:
         st, _ = self._state_for_round(i)
         per, _ = self._per_for_round(i)
-        return [*self._trace_bind, *st, per, challenge_buf, self.pubc, self.aux, *outs, params]
+        return [*self._trace_bind, *st, per, challenge_buf, self.pubc, self.aux, *outs, params, *self._prog]
 
     def _partial_outs(self) -> list:
         return [self.partial, *self._rw_dummies]

@@ -1,0 +1,79 @@
+"""Helpers shared by the whole-process benches (compile.py, startup.py): child
+processes with the GPU driver's shader disk cache pointed at a chosen folder.
+
+A driver keeps compiled pipelines on disk between processes; "cold" means an
+empty cache folder, "warm" the same folder a second time (docs/BENCHMARKS.md,
+"Measuring cold builds").  The variables cover the drivers we run on:
+NVIDIA (__GL_SHADER_DISK_CACHE*, used by its Vulkan and GL drivers alike) and
+Mesa (lavapipe, llvmpipe: MESA_SHADER_CACHE_DIR); XDG_CACHE_HOME moves both
+defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cache_env(cache_dir: str | None, extra: dict | None = None) -> dict:
+    """os.environ with the driver shader caches in ``cache_dir`` (None: caches off)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    if cache_dir is None:
+        env.update({"__GL_SHADER_DISK_CACHE": "0", "MESA_SHADER_CACHE_DISABLE": "true"})
+    else:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        env.update({"__GL_SHADER_DISK_CACHE": "1", "__GL_SHADER_DISK_CACHE_PATH": cache_dir,
+                    "__GL_SHADER_DISK_CACHE_SKIP_CLEANUP": "1", "MESA_SHADER_CACHE_DIR": cache_dir,
+                    "MESA_SHADER_CACHE_DISABLE": "false", "XDG_CACHE_HOME": cache_dir})
+    env.update(extra or {})
+    return env
+
+
+def timed_run(cmd: list[str], env: dict, timeout: float = 1800) -> tuple[float, subprocess.CompletedProcess]:
+    """(wall seconds, result) of a child process, from spawn to exit."""
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+    return time.perf_counter() - t0, res
+
+
+def child_json(cmd: list[str], env: dict) -> dict:
+    """Run a child that prints one JSON object as its last stdout line; add its wall time."""
+    wall, res = timed_run(cmd, env)
+    if res.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    out["process_wall_s"] = wall
+    return out
+
+
+def instrument(device, builds: list) -> None:
+    """Time create_shader_module / create_compute_pipeline on ``device`` into ``builds``."""
+    make_module, make_pipeline = device.create_shader_module, device.create_compute_pipeline
+    sizes: dict = {}
+
+    def module(**kw):
+        t = time.perf_counter()
+        m = make_module(**kw)
+        sizes[id(m)] = (len(kw["code"]), time.perf_counter() - t)
+        return m
+
+    def pipeline(**kw):
+        t = time.perf_counter()
+        p = make_pipeline(**kw)
+        chars, module_s = sizes.get(id(kw["compute"]["module"]), (0, 0.0))
+        builds.append({"entry": kw["compute"]["entry_point"], "wgsl_chars": chars,
+                       "module_s": module_s, "pipeline_s": time.perf_counter() - t})
+        return p
+
+    device.create_shader_module, device.create_compute_pipeline = module, pipeline
+
+
+def python() -> str:
+    return sys.executable

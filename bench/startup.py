@@ -1,0 +1,156 @@
+"""What a user waits for: process start-up and whole-process CLI times, cold and warm.
+
+Part 1, phases inside one fresh process (a child) proving the power example's
+trace file (16 columns, degree 7): imports of numpy, wgpu and wgprover (the
+prover), adapter + device creation, reading the trace, the first proof (split
+into pipeline builds and the rest: host tables, uploads, GPU work; lavapipe
+defers part of its compiling to the first dispatch, so there the rest holds
+some of it), and a warm proof.  Run once with an empty driver shader cache (cold) and once more with
+the same cache (warm).
+
+Part 2, whole processes as a user runs them (subprocess, perf_counter from
+spawn to exit): ``wgprove example`` (trace generation), ``wgprove prove`` of the
+16-column degree-7 power map and ``wgprove demo``, each with a cold (empty)
+and then a warm driver cache (bench/cold.py; docs/BENCHMARKS.md "Measuring cold
+builds").  Warm runs repeat ``--repeats`` times: median and best.
+
+Usage: python bench/startup.py [--fields goldilocks,babybear] [--log-rows 20]
+           [--demo-log-rows 12] [--repeats 3] [--cases phases,example,prove,demo]
+           [--json bench/results/startup.json]
+Targets (issue 12): ``wgprove prove`` of 16 x 2^20 warm <= 1.2 s on the H200.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from cold import cache_env, child_json, instrument, python, timed_run  # noqa: E402
+
+
+def child(trace_path: str) -> None:
+    """Phases of one process proving the trace file twice; one JSON line."""
+    t = {}
+    t0 = time.perf_counter()
+    import numpy as np
+
+    t["import_numpy_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    import wgpu  # noqa: F401
+
+    t["import_wgpu_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    from wgprover.gpu import get_context
+    from wgprover.pcs.basefold.config import BasefoldParams
+    from wgprover.prover import prove_gpu
+    from wgprover.trace import read_trace
+
+    t["import_wgprover_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    ctx = get_context()
+    t["adapter_device_s"] = time.perf_counter() - t0
+    builds: list = []
+    instrument(ctx.device, builds)
+    t0 = time.perf_counter()
+    tr = read_trace(trace_path)
+    f, air, cols, pub = tr.field, tr.air, np.asarray(tr.columns), tr.public
+    t["read_trace_s"] = time.perf_counter() - t0
+    params = BasefoldParams.for_security(100)
+    t0 = time.perf_counter()
+    first = prove_gpu(ctx, f, air, cols, pub, params, check=False)
+    t["first_proof_s"] = time.perf_counter() - t0
+    t["pipeline_builds_s"] = sum(b["module_s"] + b["pipeline_s"] for b in builds)
+    t["first_proof_other_s"] = t["first_proof_s"] - t["pipeline_builds_s"]
+    t["first_proof_host_s"] = first.host_seconds
+    t0 = time.perf_counter()
+    warm = prove_gpu(ctx, f, air, cols, pub, params, check=False)
+    t["warm_proof_s"] = time.perf_counter() - t0
+    t["warm_proof_gpu_s"] = sum(warm.phases.values())
+    t.update(pipelines=len(builds), path=ctx.field_path, adapter=ctx.adapter_summary)
+    print(json.dumps(t, default=str))
+
+
+def _cli(*args: str) -> list[str]:
+    return [python(), "-m", "wgprover.cli", *args]
+
+
+def _whole(cmd: list[str], cache: str, repeats: int) -> dict:
+    """Cold (the first run on an empty cache) and warm (repeats) wall times of ``cmd``."""
+    out: dict = {"cmd": " ".join(cmd[2:])}
+    for state, count in (("cold", 1), ("warm", repeats)):
+        if count == 0:
+            continue
+        walls = []
+        for _ in range(count):
+            wall, res = timed_run(cmd, cache_env(cache))
+            if res.returncode != 0:
+                raise RuntimeError(f"{out['cmd']} failed ({res.returncode}): {res.stderr[-2000:]}")
+            walls.append(wall)
+        out[f"{state}_s"] = statistics.median(walls)
+        out[f"{state}_best_s"] = min(walls)
+    return out
+
+
+def _phases(args, field: str, trace: str, tmp: str) -> list[dict]:
+    rows = []
+    for state in ("cold", "warm")[: 1 + (args.repeats > 0)]:  # a fresh cache, then the same one again
+        res = child_json([python(), __file__, "--child", trace], cache_env(f"{tmp}/phases-cache"))
+        rows.append({"kind": "phases", "field": field, "cache": state, "log_rows": args.log_rows, **res})
+    return rows
+
+
+def _field_rows(args, field: str, tmp: str) -> list[dict]:
+    cases = args.cases.split(",")
+    trace = f"{tmp}/power-{field}.wgtrace"
+    wall, res = timed_run(_cli("example", "power", "-o", trace, "--log-rows", str(args.log_rows), "--field", field),
+                          cache_env(None))
+    if res.returncode != 0:
+        raise RuntimeError(f"wgprove example failed: {res.stderr[-2000:]}")
+    rows = [{"kind": "example", "field": field, "log_rows": args.log_rows, "wall_s": wall}] if "example" in cases else []
+    if "phases" in cases:
+        rows += _phases(args, field, trace, tmp)
+    commands = {"prove": _cli("prove", trace, "-o", f"{tmp}/power.proof"),
+                "demo": _cli("demo", "--field", field, "--log-rows", str(args.demo_log_rows))}
+    for name, cmd in commands.items():
+        if name in cases:
+            rows.append({"kind": name, "field": field, **_whole(cmd, f"{tmp}/{name}-cache", args.repeats)})
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fields", default="goldilocks,babybear")
+    ap.add_argument("--log-rows", type=int, default=20, help="rows of the power example (16 columns, degree 7)")
+    ap.add_argument("--demo-log-rows", type=int, default=12)
+    ap.add_argument("--repeats", type=int, default=3, help="warm runs per case (0: cold only)")
+    ap.add_argument("--cases", default="phases,example,prove,demo")
+    ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--json", default="bench/results/startup.json")
+    args = ap.parse_args()
+    if args.child:
+        return child(args.child)
+    rows = []
+    for field in args.fields.split(","):
+        with tempfile.TemporaryDirectory(prefix="wgprover-startup-") as tmp:
+            for row in _field_rows(args, field, tmp):
+                rows.append(row)
+                print(json.dumps(row, default=str), flush=True)
+    meta = {"date": datetime.date.today().isoformat(), "commit": os.environ.get("WGPROVER_COMMIT", "unknown"),
+            "target_warm_prove_s": 1.2}
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump({"meta": meta, "rows": rows}, fh, indent=2, default=str)
+
+
+if __name__ == "__main__":
+    main()

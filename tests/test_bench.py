@@ -1,0 +1,72 @@
+"""Every bench script runs once at tiny sizes and writes its JSON, so none can rot.
+
+The scripts run in this process (runpy, ``__main__``), sharing the pipelines
+this test session already built; compile.py and startup.py start their own
+child processes (that is what they measure).  Sizes are the smallest each
+script accepts; the numbers are meaningless, only the plumbing is tested.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+# script -> tiny-size arguments (besides --json)
+TINY = {
+    "field.py": ["--log-n", "12", "--reps", "2"],
+    "ntt.py": ["--sizes", "10", "--cols", "2", "--wall-reps", "1", "--no-int64"],
+    "hemera.py": ["--perm-log-n", "6", "--perm-reps", "1", "--merkle", "4-4", "--resident-mib", "1",
+                  "--file-mib", "1", "--sponge-kib", "1"],
+    "sumcheck.py": ["--fields", "goldilocks", "--airs", "fibonacci", "--log-n", "4", "--repeats", "1"],
+    "prove.py": ["--sizes", "4", "--airs", "fibonacci", "--reference-max", "4", "--repeats", "1"],
+    "bbmont.py": ["--log-n", "12", "--reps", "2", "--rounds", "1"],
+    "compile.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--scope", "zerocheck",
+                   "--log-rows", "4", "--no-warm"],
+    "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
+}
+
+
+def _run(script: str, args: list[str], monkeypatch) -> None:
+    monkeypatch.setattr(sys, "argv", [str(BENCH / script), *args])
+    monkeypatch.syspath_prepend(str(BENCH))
+    runpy.run_path(str(BENCH / script), run_name="__main__")
+
+
+def test_every_bench_script_is_covered():
+    scripts = {p.name for p in BENCH.glob("*.py")} - {"cold.py"}  # cold.py: helpers of compile/startup
+    scripts = {s for s in scripts if not s.startswith("verify")}  # the verifier's benches have their own test
+    assert scripts <= set(TINY), f"bench scripts without a smoke test: {sorted(scripts - set(TINY))}"
+
+
+@pytest.mark.parametrize("script", sorted(TINY))
+def test_bench_script_runs_at_tiny_size(script, tmp_path, monkeypatch):
+    out = tmp_path / "out.json"
+    _run(script, [*TINY[script], "--json", str(out)], monkeypatch)
+    data = json.loads(out.read_text())
+    assert data["rows"], f"{script} wrote no rows"
+    assert "meta" in data
+
+
+def test_sumcheck_bench_compares_modes(tmp_path, monkeypatch):
+    out = tmp_path / "sumcheck.json"
+    _run("sumcheck.py", [*TINY["sumcheck.py"], "--modes", "inline,interp", "--json", str(out)], monkeypatch)
+    modes = {json.loads((tmp_path / f"sumcheck-{m}.json").read_text())["rows"][0]["mode"] for m in ("inline", "interp")}
+    assert modes == {"inline", "interp"}
+
+
+def test_ntt_targets_serialise(monkeypatch):
+    """The crash of issue 12: NumPy comparisons in the targets broke json.dump."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    ntt = runpy.run_path(str(BENCH / "ntt.py"))
+    row = {"field": "goldilocks", "path": "portable", "kind": "ntt", "log_n": 20, "cols": 1,
+           "seconds": np.float64(1e-4), "frac_copy": np.float64(0.5)}
+    targets = ntt["check_targets"]([row])
+    assert targets and targets[0][1] is True
+    json.dumps([{"name": n, "met": ok, "value": v} for n, ok, v in targets])
