@@ -145,6 +145,7 @@ def _classify(e: BaseException) -> tuple[int, str]:
 def main(argv: Optional[List[str]] = None) -> None:
     """Console entry point: typer prints usage errors (exit 2); everything else
     becomes one line on stderr and an exit code (module docstring)."""
+    STATE["debug"] = False
     try:
         app(args=argv, prog_name="wgprove")
     except KeyboardInterrupt:
