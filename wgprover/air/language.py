@@ -37,12 +37,12 @@ SELECTORS = ("transition", "first", "last")
 MAX_CONSTRAINT_DEGREE = 8  # deg(P_j) cap; the zerocheck round polynomial has deg(P_j) + 2
 MAX_EXPONENT = 64  # exponents are literals; larger ones are almost surely a mistake
 MAX_PERIOD_LOG = 20
-# Parentheses and unary signs nest at most this deep, and an expression's
-# syntax tree is at most MAX_EXPR_DEPTH deep (a sum of t terms is t deep): the
-# parser, the printer, the evaluator and the WGSL generator recurse over the
-# tree and must stay well inside Python's recursion limit (1000 frames).
-MAX_NESTING = 64
-MAX_EXPR_DEPTH = 256
+# An expression's syntax tree is at most MAX_EXPR_DEPTH deep (a sum of t terms
+# is t deep), and its text nests at most that many parentheses and, apart,
+# that many unary signs: the parser (about 5 frames a parenthesis), printer,
+# evaluator and WGSL generator recurse and must stay inside Python's limit of
+# 1000 frames. The canonical text of an accepted expression always re-parses.
+MAX_EXPR_DEPTH = 100
 FORMAT = "wgprover-air-1"
 RESERVED = frozenset({"next", "pub"})
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -219,7 +219,7 @@ class _Parser:
         self.where = where
         self.toks = self._lex(text)
         self.i = 0
-        self.nesting = 0
+        self.nesting = {"(": 0, "-": 0}  # open parentheses, pending unary signs
 
     def fail(self, msg: str, pos: int) -> AirError:
         return AirError(f'{self.where}: {msg} in "{self.text}" at column {pos + 1}')
@@ -273,10 +273,12 @@ class _Parser:
                            "split it with an intermediate column")
         return e
 
-    def nest(self, t: _Tok) -> None:
-        self.nesting += 1
-        if self.nesting > MAX_NESTING:
-            raise self.fail(f"nested more than {MAX_NESTING} levels deep", t.pos)
+    def nest(self, t: _Tok, step: int) -> None:
+        kind = "(" if t.text == "(" else "-"
+        self.nesting[kind] += step
+        if self.nesting[kind] > MAX_EXPR_DEPTH:
+            what = "parentheses" if kind == "(" else "unary signs"
+            raise self.fail(f"more than {MAX_EXPR_DEPTH} nested {what}", t.pos)
 
     def expr(self) -> Expr:
         e = self.term()
@@ -296,9 +298,9 @@ class _Parser:
     def unary(self) -> Expr:
         t = self.peek()
         if t.text in ("-", "+"):
-            self.nest(self.take())
+            self.nest(self.take(), 1)
             e = self.unary()
-            self.nesting -= 1
+            self.nest(t, -1)
             return Neg(e) if t.text == "-" else e
         return self.power()
 
@@ -321,10 +323,10 @@ class _Parser:
         if t.kind == "num":
             return Const(int(t.text.replace("_", ""), 0))
         if t.text == "(":
-            self.nest(t)
+            self.nest(t, 1)
             e = self.expr()
             self.expect(")", "')'")
-            self.nesting -= 1
+            self.nest(t, -1)
             return e
         if t.kind == "name":
             if t.text in ("next", "pub") and self.peek().text == ".":
