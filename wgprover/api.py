@@ -97,7 +97,8 @@ def get_air(air: Air | str | Path) -> Air:
         raise InputError(f"{air}: {e}") from None
 
 
-def _field(field: Field | str) -> Field:
+def as_field(field: Field | str) -> Field:
+    """A Field, or the one named (InputError for an unknown name)."""
     if isinstance(field, Field):
         return field
     try:
@@ -117,11 +118,11 @@ def open_trace_file(path: str | Path, air: Air | str | Path | None = None, field
     if str(path).endswith((".npy", ".npz")):
         if expected is None:
             raise InputError(f"{path}: an array trace needs an AIR (--air FILE)")
-        head = open_array_trace(path, expected, _field(field or "goldilocks").name, public)
+        head = open_array_trace(path, expected, as_field(field or "goldilocks").name, public)
     else:
         head = open_trace(path)
-        if field is not None and _field(field) is not head.field:
-            raise InputError(f"{path} is a {head.field.name} trace, not {_field(field).name}")
+        if field is not None and as_field(field) is not head.field:
+            raise InputError(f"{path} is a {head.field.name} trace, not {as_field(field).name}")
         if expected is not None and expected.canonical_bytes() != head.air.canonical_bytes():
             raise InputError(f"{path}: the trace's AIR differs from {air}")
         head.air.public_values(head.field, {**head.public, **public})  # unknown names, range
@@ -131,7 +132,8 @@ def open_trace_file(path: str | Path, air: Air | str | Path | None = None, field
     return head
 
 
-def _context(context):
+def gpu_context(context):
+    """The GpuContext for ``context`` (module docstring)."""
     if context is None:
         from .gpu import get_context
 
@@ -172,7 +174,7 @@ def _prove_columns(field: Field, air: Air, cols, public, params, cpu: bool, cont
         return proof, {"backend": "numpy reference (CPU)", "seconds": time.perf_counter() - t0}
     from .prover import prove_gpu
 
-    ctx = _context(context)
+    ctx = gpu_context(context)
     on_stage(f"proving on {ctx.adapter_summary}")
     res = prove_gpu(ctx, field, air, cols, public, params, check=True)  # checks every row itself
     return res.proof, {"backend": ctx.adapter_summary, "seconds": time.perf_counter() - t0,
@@ -197,7 +199,7 @@ def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path |
         from .prover import check_fits
 
         on_stage("starting the GPU")
-        check_fits(_context(context), head.field, head.width, head.n, params)
+        check_fits(gpu_context(context), head.field, head.width, head.n, params)
     on_stage("reading the trace")
     tr = head.load()
     proof, info = _prove_columns(tr.field, tr.air, np.asarray(tr.columns), tr.public, params, cpu, context,
@@ -213,7 +215,7 @@ def prove(air: Air, trace, public: Mapping[str, int] | None = None, *, field: Fi
 
     Defaults: the best adapter, 100 bits of conjectured security. ``cpu`` uses
     the NumPy reference prover (same bytes)."""
-    f = _field(field)
+    f = as_field(field)
     try:
         cols = f.base.check(np.asarray(trace), "trace")
     except ValueError as e:
@@ -274,9 +276,19 @@ def verify(proof: bytes, air: Air | None = None, public: Mapping[str, int] | Non
     return verify_bytes(body, the_air, public, min_security=min_security, air_digest=parse_digest(air_digest))
 
 
+def _header_digest(proof: bytes) -> bytes | None:
+    from .proof import ProofFormatError, parse_header
+
+    try:
+        return parse_header(proof)[0].air_digest
+    except ProofFormatError:
+        return None
+
+
 def verify_file(path: str | Path, *, air: Air | str | Path | None = None, air_digest: str | bytes | None = None,
                 public: Mapping[str, int] | None = None, min_security: int = 100) -> VerifyReport:
-    """Verify a proof file; the statement is pinned by ``air`` or ``air_digest`` if given."""
+    """Verify a proof file; the statement is pinned by ``air`` or ``air_digest`` if given.
+    The report's digest is the one in the proof's header (else the AIR's)."""
     from .proof import air_digest as digest_of
     from .proof_file import split_proof_file
     from .verifier import Verdict
@@ -287,14 +299,14 @@ def verify_file(path: str | Path, *, air: Air | str | Path | None = None, air_di
         raise InputError(f"cannot read {path}: {e.strerror or e}") from None
     expected = get_air(air) if air is not None else None
     pin = parse_digest(air_digest)
-    _, embedded, problem = split_proof_file(blob)
+    body, embedded, problem = split_proof_file(blob)
     the_air = expected or embedded
     pinned = expected is not None or pin is not None
+    digest = _header_digest(body) or (digest_of(the_air) if the_air is not None else None)
     if the_air is None:
         verdict = Verdict(False, problem or "no AIR embedded in the proof file; pass --air FILE", None)
-        return VerifyReport(verdict, None, pin, pinned, 0.0)
-    digest = digest_of(the_air)
-    if expected is not None and embedded is not None and digest_of(embedded) != digest:
+        return VerifyReport(verdict, None, digest, pinned, 0.0)
+    if expected is not None and embedded is not None and digest_of(embedded) != digest_of(expected):
         verdict = Verdict(False, "the proof file embeds a different AIR than the expected one", None)
         return VerifyReport(verdict, the_air, digest, pinned, 0.0)
     t0 = time.perf_counter()

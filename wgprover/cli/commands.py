@@ -187,7 +187,7 @@ def example(
     import numpy as np
 
     from ..air.examples import EXAMPLES, get_example
-    from ..api import _field
+    from ..api import as_field
     from ..files import check_output
     from ..trace import write_trace
 
@@ -195,7 +195,7 @@ def example(
         raise CliError(f"unknown example {name!r} (choose from: {', '.join(EXAMPLES)})")
     if corrupt is not None and not 0 <= corrupt < 1 << log_rows:
         raise CliError(f"--corrupt row must be in 0..{(1 << log_rows) - 1}")
-    f = _field(field)
+    f = as_field(field)
     check_output(out)
     ex = get_example(name)
     cols, pub = ex.generate(f, log_rows, np.random.default_rng(seed) if seed is not None else None)

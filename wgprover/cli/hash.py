@@ -87,11 +87,11 @@ class _Hasher:
         if self.cpu:
             fn = ref.hash_stream if self.sponge else ref.root_hash_stream
             return fn(f, progress=progress)
-        from ..api import _context
+        from ..api import gpu_context
         from ..hemera import gpu
 
         if self._ctx is None:
-            self._ctx = _context(self._context)
+            self._ctx = gpu_context(self._context)
         fn = gpu.hash if self.sponge else gpu.root_hash
         return fn(self._ctx, f, progress=progress)
 
