@@ -40,13 +40,13 @@ def test_gpu_proof_identical_to_reference_and_verifies(ctx, rng, field, name, n,
     assert res.syncs == 1, "the whole proof must cost exactly one host<->device sync"
     ref = prove_reference(field, air, cols, pub, params)
     assert res.proof == ref
-    v = verify(res.proof, air)
+    v = verify(res.proof, air, min_security=0)
     assert v.accepted, v.reason
     # wrong public inputs are rejected
     wrong = dict(pub)
     k = air.public[0]
     wrong[k] = (int(wrong[k]) + 1) % field.p
-    assert not verify(res.proof, air, wrong).accepted
+    assert not verify(res.proof, air, wrong, min_security=0).accepted
 
 
 def test_webgpu_default_profile_same_bytes(rng):
@@ -76,31 +76,31 @@ def tiny_proof():
 
 def test_every_single_byte_flip_rejected(tiny_proof):
     air, _, proof = tiny_proof
-    assert verify(proof, air).accepted
+    assert verify(proof, air, min_security=0).accepted
     for i in range(len(proof)):
         bad = bytearray(proof)
         bad[i] ^= 0x5A
-        v = verify(bytes(bad), air)
+        v = verify(bytes(bad), air, min_security=0)
         assert not v.accepted, f"flip at byte {i} accepted"
 
 
 def test_truncations_and_garbage_rejected(tiny_proof, rng):
     air, _, proof = tiny_proof
     for cut in sorted({0, 1, 7, 8, 55, 56, 100, len(proof) // 2, len(proof) - 1}):
-        assert not verify(proof[:cut], air).accepted
-    assert not verify(proof + b"\0", air).accepted
+        assert not verify(proof[:cut], air, min_security=0).accepted
+    assert not verify(proof + b"\0", air, min_security=0).accepted
     for size in (0, 3, 64, 1000, len(proof)):
         junk = rng.integers(0, 256, size=size, dtype=np.uint8).tobytes()
-        assert not verify(junk, air).accepted
+        assert not verify(junk, air, min_security=0).accepted
     # a valid header followed by random bytes
     body = rng.integers(0, 256, size=len(proof) - 200, dtype=np.uint8).tobytes()
-    assert not verify(proof[:200] + body, air).accepted
+    assert not verify(proof[:200] + body, air, min_security=0).accepted
 
 
 def test_wrong_air_rejected(tiny_proof):
     _, _, proof = tiny_proof
     other = get_example("periodic").air
-    assert not verify(proof, other).accepted
+    assert not verify(proof, other, min_security=0).accepted
 
 
 def test_violating_trace_refused_and_forced_proof_fails(rng):
@@ -110,7 +110,7 @@ def test_violating_trace_refused_and_forced_proof_fails(rng):
     with pytest.raises(ConstraintViolation, match="row"):
         prove_reference(GOLDILOCKS, air, bad, pub, SMALL)
     forced = prove_reference(GOLDILOCKS, air, bad, pub, SMALL, check=False)
-    assert not verify(forced, air).accepted
+    assert not verify(forced, air, min_security=0).accepted
 
 
 def test_gpu_prover_refuses_violating_trace(ctx, rng):

@@ -3,8 +3,9 @@
     proof bytes (PROTOCOL.md §7) || AIR JSON || u32 length of the AIR JSON || b"AIR1"
 
 The verifier re-hashes the embedded AIR and compares it with the digest in the
-proof header, so a proof file is self-contained; ``--air`` pins the expected AIR.
-Files are written atomically (temporary file, then rename).
+proof header, so a proof file is self-contained; ``--air`` or ``--air-digest``
+pins the expected AIR (docs/PROTOCOL.md §8). Files are written by
+``files.write_output`` (atomic for regular files, umask honoured).
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
-from pathlib import Path
 
 from .air.language import Air
+from .files import write_output
 
 TRAILER = b"AIR1"
 
@@ -23,16 +23,7 @@ TRAILER = b"AIR1"
 def write_proof_file(path: str | os.PathLike, proof: bytes, air: Air) -> None:
     air_json = json.dumps(air.to_dict(), sort_keys=True).encode()
     blob = proof + air_json + struct.pack("<I", len(air_json)) + TRAILER
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=".wgproof-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(blob)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_output(path, lambda f: f.write(blob))
 
 
 def split_proof_file(blob: bytes) -> tuple[bytes, Air | None, str | None]:

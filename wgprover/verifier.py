@@ -7,11 +7,12 @@ multilinear evaluation formulas with the provers. Every check raises
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from .air.language import Air
+from .air.language import Air, AirError
 from .hemera import reference as hemera
 from .pcs.basefold import reference as bf
 from .proof import Layout, ProofFormatError, Statement, air_digest, layout, parse_header
@@ -75,27 +76,59 @@ def _check_sumcheck(E, claim, polys, challenges, what: str):
         raise Reject(f"{what}: {e}") from None
 
 
-def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
-    """Verify; returns the statement or raises Reject/ProofFormatError."""
-    st, _ = parse_header(data)
-    f, E = st.field, st.field.ext
-    n, w = st.n, st.width
-    if air.width != w:
-        raise Reject(f"AIR has {air.width} columns but the proof is for {w}")
+def _pinned_public(air: Air, expected_public) -> list[tuple[int, str, int]]:
+    """(index, name, value) of each public input the caller pins. A mapping may
+    name a subset; a sequence gives them all in order. Unknown names are the
+    caller's error (AirError), not the proof's."""
+    if expected_public is None:
+        return []
+    if isinstance(expected_public, Mapping):
+        unknown = [k for k in expected_public if k not in air.public]
+        if unknown:
+            raise AirError(f"AIR {air.name!r} has no public input {unknown[0]!r} (it has: {', '.join(air.public) or 'none'})")
+        items = [(air.public.index(k), k, v) for k, v in expected_public.items()]
+    else:
+        vals = list(expected_public)
+        if len(vals) != len(air.public):
+            raise AirError(f"AIR {air.name!r}: expected {len(air.public)} public inputs, got {len(vals)}")
+        items = [(i, k, v) for i, (k, v) in enumerate(zip(air.public, vals))]
+    try:
+        return [(i, k, int(v)) for i, k, v in items]
+    except (TypeError, ValueError):
+        raise AirError("public inputs must be integers") from None
+
+
+def _check_statement(st: Statement, air: Air, pinned, pinned_digest: bytes | None, min_security: int) -> None:
+    """The statement checks before the transcript (docs/PROTOCOL.md §1, §2, §7):
+    the AIR, the pinned digest and public inputs, and the security level."""
+    from .security import report
+
+    if pinned_digest is not None and st.air_digest != bytes(pinned_digest):
+        raise Reject(f"the proof is about AIR digest {st.air_digest.hex()}, not the pinned {bytes(pinned_digest).hex()}")
+    if air.width != st.width:
+        raise Reject(f"AIR has {air.width} columns but the proof is for {st.width}")
     if air_digest(air) != st.air_digest:
         raise Reject("AIR digest mismatch: the proof is for a different AIR")
     if air.degree + 1 != st.degree:
         raise Reject("degree in the header does not match the AIR")
-    if expected_public is not None:
-        want = air.public_values(f, expected_public).astype(np.uint64)
-        if not np.array_equal(want, st.public):
-            raise Reject("public inputs differ from the expected ones")
     if len(st.public) != len(air.public):
         raise Reject("wrong number of public inputs")
-    from .security import report
-
-    if st.security_bits != int(report(f, n, w, st.degree, st.params).bits):
+    for i, name, want in pinned:
+        if int(st.public[i]) != want:
+            raise Reject(f"public input {name} is {int(st.public[i])} in the proof, expected {want}")
+    if st.security_bits != int(report(st.field, st.n, st.width, st.degree, st.params).bits):
         raise Reject("the header's security level does not match its parameters")
+    if st.security_bits < min_security:
+        raise Reject(f"{st.security_bits} bits of conjectured security, below the required {min_security}")
+
+
+def verify_bytes(data: bytes, air: Air, expected_public=None, *, min_security: int = 100,
+                 air_digest: bytes | None = None) -> Statement:
+    """Verify; returns the statement or raises Reject/ProofFormatError."""
+    st, _ = parse_header(data)
+    f, E = st.field, st.field.ext
+    n, w = st.n, st.width
+    _check_statement(st, air, _pinned_public(air, expected_public), air_digest, min_security)
     lay = layout(st)
     if len(data) != lay.total:
         raise ProofFormatError(f"proof is {len(data)} bytes, expected {lay.total} for this statement")
@@ -152,6 +185,8 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
     nonce = int(np.frombuffer(data, dtype="<u8", count=1, offset=lay.offsets["nonce"])[0])
     if nonce >= 1 << 32:
         raise Reject("proof-of-work nonce out of range")
+    if not p.pow_bits and nonce:
+        raise Reject("non-zero proof-of-work nonce with 0 grinding bits (it must be 0)")
     if p.pow_bits and not T.pow_ok(np.array([nonce], dtype=np.uint64), p.pow_bits)[0]:
         raise Reject("proof-of-work check failed")
     T.absorb(np.array([nonce], dtype=np.uint64))
@@ -198,10 +233,17 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
     return st
 
 
-def verify(data: bytes, air: Air, expected_public=None) -> Verdict:
-    """ACCEPT/REJECT with the first failed check; never raises on arbitrary bytes."""
+def verify(data: bytes, air: Air, expected_public=None, *, min_security: int = 100,
+           air_digest: bytes | None = None) -> Verdict:
+    """ACCEPT/REJECT with the first failed check; never raises on arbitrary bytes.
+
+    ``expected_public`` pins public inputs (a mapping may name a subset);
+    ``air_digest`` pins the AIR; ``min_security`` is the least conjectured
+    security (bits) accepted. An unknown public-input name is the caller's
+    error and raises AirError."""
+    _pinned_public(air, expected_public)
     try:
-        st = verify_bytes(data, air, expected_public)
+        st = verify_bytes(data, air, expected_public, min_security=min_security, air_digest=air_digest)
         return Verdict(True, "ok", st)
     except (Reject, ProofFormatError) as e:
         return Verdict(False, str(e), None)

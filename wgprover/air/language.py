@@ -37,6 +37,12 @@ SELECTORS = ("transition", "first", "last")
 MAX_CONSTRAINT_DEGREE = 8  # deg(P_j) cap; the zerocheck round polynomial has deg(P_j) + 2
 MAX_EXPONENT = 64  # exponents are literals; larger ones are almost surely a mistake
 MAX_PERIOD_LOG = 20
+# An expression's syntax tree is at most MAX_EXPR_DEPTH deep (a sum of t terms
+# is t deep), and its text nests at most that many parentheses and, apart,
+# that many unary signs: the parser (about 5 frames a parenthesis), printer,
+# evaluator and WGSL generator recurse and must stay inside Python's limit of
+# 1000 frames. The canonical text of an accepted expression always re-parses.
+MAX_EXPR_DEPTH = 100
 FORMAT = "wgprover-air-1"
 RESERVED = frozenset({"next", "pub"})
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -117,6 +123,16 @@ def degree(e: Expr) -> int:
     if isinstance(e, Pow):
         return degree(e.a) * e.e
     raise TypeError(f"not an expression node: {e!r}")
+
+
+def tree_depth(e: Expr) -> int:
+    """Depth of the syntax tree (a leaf is 1), without recursion: it bounds the recursion of the others."""
+    depth, stack = 0, [(e, 1)]
+    while stack:
+        node, d = stack.pop()
+        depth = max(depth, d)
+        stack.extend((child, d + 1) for child in (getattr(node, "a", None), getattr(node, "b", None)) if child is not None)
+    return depth
 
 
 def walk(e: Expr) -> Iterator[Expr]:
@@ -203,6 +219,7 @@ class _Parser:
         self.where = where
         self.toks = self._lex(text)
         self.i = 0
+        self.nesting = {"(": 0, "-": 0}  # open parentheses, pending unary signs
 
     def fail(self, msg: str, pos: int) -> AirError:
         return AirError(f'{self.where}: {msg} in "{self.text}" at column {pos + 1}')
@@ -250,7 +267,18 @@ class _Parser:
             if t.text in ("^", "**"):
                 raise self.fail("chained exponent: add parentheses", t.pos)
             raise self.fail(f"unexpected '{t.text}'", t.pos)
+        depth = tree_depth(e)
+        if depth > MAX_EXPR_DEPTH:
+            raise AirError(f"{self.where}: expression {depth} operations deep (max {MAX_EXPR_DEPTH}); "
+                           "split it with an intermediate column")
         return e
+
+    def nest(self, t: _Tok, step: int) -> None:
+        kind = "(" if t.text == "(" else "-"
+        self.nesting[kind] += step
+        if self.nesting[kind] > MAX_EXPR_DEPTH:
+            what = "parentheses" if kind == "(" else "unary signs"
+            raise self.fail(f"more than {MAX_EXPR_DEPTH} nested {what}", t.pos)
 
     def expr(self) -> Expr:
         e = self.term()
@@ -269,12 +297,11 @@ class _Parser:
 
     def unary(self) -> Expr:
         t = self.peek()
-        if t.text == "-":
-            self.take()
-            return Neg(self.unary())
-        if t.text == "+":
-            self.take()
-            return self.unary()
+        if t.text in ("-", "+"):
+            self.nest(self.take(), 1)
+            e = self.unary()
+            self.nest(t, -1)
+            return Neg(e) if t.text == "-" else e
         return self.power()
 
     def power(self) -> Expr:
@@ -296,8 +323,10 @@ class _Parser:
         if t.kind == "num":
             return Const(int(t.text.replace("_", ""), 0))
         if t.text == "(":
+            self.nest(t, 1)
             e = self.expr()
             self.expect(")", "')'")
+            self.nest(t, -1)
             return e
         if t.kind == "name":
             if t.text in ("next", "pub") and self.peek().text == ".":
@@ -509,6 +538,8 @@ class Air:
             d = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
             raise AirError(f"AIR TOML: {e}") from None
+        except RecursionError:
+            raise AirError("AIR TOML: nested too deeply") from None
         return _from_dict(d)
 
     @classmethod
@@ -517,6 +548,8 @@ class Air:
             d = json.loads(text)
         except json.JSONDecodeError as e:
             raise AirError(f"AIR JSON: {e}") from None
+        except RecursionError:
+            raise AirError("AIR JSON: nested too deeply") from None
         return _from_dict(d)
 
 

@@ -1,0 +1,251 @@
+"""The ``wgprove`` commands: each parses its options, calls the library
+(wgprover/api.py and friends) and prints. Heavy imports stay inside the
+commands, so that ``--help`` and ``verify`` never load the GPU layer."""
+
+from __future__ import annotations
+
+import json
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from .app import CliError, GpuChoice, app, console, err, gpu_command, parse_public
+
+
+@app.command()
+@gpu_command
+def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+         gpu: GpuChoice = None) -> None:
+    """Adapters, backend, chosen device, features, key limits and field path."""
+    from ..gpu import adapter_report
+
+    adapters = adapter_report()
+    ctx = gpu()
+    keys = ["max-storage-buffer-binding-size", "max-buffer-size", "max-storage-buffers-per-shader-stage",
+            "max-compute-workgroup-storage-size", "max-compute-invocations-per-workgroup",
+            "max-compute-workgroups-per-dimension"]
+    chosen = {"adapter": ctx.adapter_summary, "backend": ctx.description.backend, "profile": ctx.profile,
+              "field_path": ctx.field_path, "int64_available": "shader-int64" in set(ctx.adapter.features),
+              "timestamps": ctx.has_timestamps, "limits": {k: int(ctx.limits[k]) for k in keys}}
+    if as_json:
+        print(json.dumps({"adapters": adapters, "chosen": chosen}, indent=2))
+        return
+    t = Table(title="WebGPU adapters")
+    for col in ("#", "adapter", "backend", "type", "features"):
+        t.add_column(col)
+    for i, a in enumerate(adapters):
+        mark = "*" if a["summary"] == ctx.adapter_summary else str(i)
+        t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]))
+    console.print(t)
+    d = Table(title="chosen device", show_header=False)
+    for k in ("adapter", "backend", "profile", "field_path", "int64_available", "timestamps"):
+        d.add_row(k, str(chosen[k]))
+    for k, v in chosen["limits"].items():
+        d.add_row(k, f"{v:,}")
+    console.print(d)
+
+
+@app.command()
+@gpu_command
+def selfcheck(size: int = typer.Option(100_003, min=1, help="Elements per field operation."),
+              seed: Optional[int] = typer.Option(None, help="RNG seed (random if omitted)."),
+              gpu: GpuChoice = None) -> None:
+    """Run every field kernel on the GPU against the NumPy reference."""
+    import secrets
+
+    import numpy as np
+
+    from ..field import FIELDS
+    from ..field import gpu as fgpu
+
+    ctx = gpu()
+    seed = secrets.randbits(32) if seed is None else seed
+    rng = np.random.default_rng(seed)
+    t = Table(title=f"field self-check on {ctx.adapter_summary} ({ctx.field_path}, seed {seed})")
+    for col in ("field", "op", "result"):
+        t.add_column(col)
+    failed = 0
+    for f in FIELDS.values():
+        B, E = f.base, f.ext
+        a, b = B.random(rng, size), B.random(rng, size)
+        x, y = E.random(rng, 4096), E.random(rng, 4096)
+        checks = [("add", fgpu.field_op(ctx, f, "add", a, b), B.add(a, b)),
+                  ("sub", fgpu.field_op(ctx, f, "sub", a, b), B.sub(a, b)),
+                  ("mul", fgpu.field_op(ctx, f, "mul", a, b), B.mul(a, b)),
+                  ("inv", fgpu.batch_inv(ctx, f, a[:4096]), B.inv(a[:4096])),
+                  (f"ext{E.d} mul", fgpu.ext_op(ctx, f, "mul", x, y), E.mul(x, y))]
+        for name, got, want in checks:
+            ok = np.array_equal(got, want)
+            failed += not ok
+            t.add_row(f.name, name, "[green]ok[/]" if ok else "[red]MISMATCH[/]")
+    console.print(t)
+    if failed:
+        raise CliError(f"{failed} field kernel(s) disagree with the NumPy reference (seed {seed})", code=1)
+
+
+# -- proving -----------------------------------------------------------------------------
+
+def _summary(title: str, rep) -> None:
+    t = Table(title=title, show_header=False)
+    t.add_row("trace", f"{rep.air.name}: {rep.width} columns x 2^{rep.n} rows, {rep.field.name}")
+    t.add_row("prover", rep.backend)
+    for name, sec in rep.gpu_phases.items():
+        t.add_row(f"  GPU {name}", f"{sec * 1e3:.2f} ms")
+    t.add_row("prove time (wall)", f"{rep.seconds * 1e3:.1f} ms")
+    if rep.syncs is not None:
+        t.add_row("host<->device syncs", str(rep.syncs))
+    t.add_row("proof size", f"{len(rep.proof):,} bytes")
+    p = rep.params
+    t.add_row("parameters", f"rate 2^-{p.log_blowup}, fold {p.fold}, {p.queries} queries, "
+                            f"{p.pow_bits} grinding bits, final 2^{p.final_log}")
+    for i, line in enumerate(rep.security.lines()):
+        t.add_row("security" if i == 0 else "", line.strip())
+    console.print(t)
+
+
+def _spinner():
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                    transient=True)
+
+
+@app.command()
+@gpu_command
+def prove(
+    trace: str = typer.Argument(..., help="Trace file (.wgtrace), or .npy/.npz with --air."),
+    out: str = typer.Option(..., "-o", "--output", help="Where to write the proof."),
+    air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON); required for .npy/.npz."),
+    field: Optional[str] = typer.Option(None, "--field", help="Field of an .npy/.npz trace (default goldilocks)."),
+    public: List[str] = typer.Option([], "--public", help="Public input NAME=VALUE (repeatable)."),
+    security: int = typer.Option(100, "--security", help="Target conjectured security in bits."),
+    allow_insecure: bool = typer.Option(False, "--allow-insecure", help="Prove even below the 100-bit floor."),
+    log_blowup: Optional[int] = typer.Option(None, "--log-blowup", help="Rate 2^-R, R in 1..6 (default 2)."),
+    fold: Optional[int] = typer.Option(None, "--fold", help="Variables folded per layer, 1..6 (default 4)."),
+    queries: Optional[int] = typer.Option(None, "--queries", help="Override the number of queries (1..1024)."),
+    pow_bits: Optional[int] = typer.Option(None, "--pow-bits", help="Grinding bits, 0..30 (default 16)."),
+    final_log: Optional[int] = typer.Option(None, "--final-log", help="log2 of the final polynomial size, 0..8 (default 4)."),
+    cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference prover on the CPU."),
+    gpu: GpuChoice = None,
+) -> None:
+    """Prove a trace; writes the proof (atomically) and prints a summary."""
+    from ..api import prove_file
+
+    with _spinner() as prog:
+        task = prog.add_task("checking the inputs", total=None)
+        rep = prove_file(trace, out, air=air, field=field, public=parse_public(public), security=security,
+                         queries=queries, allow_insecure=allow_insecure, cpu=cpu, context=gpu,
+                         on_stage=lambda s: prog.update(task, description=s), log_blowup=log_blowup,
+                         fold=fold, pow_bits=pow_bits, final_log=final_log)
+    _summary(f"proved {trace} -> {out}", rep)
+
+
+@app.command()
+def verify(
+    proof_path: str = typer.Argument(..., metavar="PROOF", help="Proof file."),
+    air: Optional[str] = typer.Option(None, "--air", help="Pin the AIR: expected AIR file (TOML/JSON)."),
+    air_digest: Optional[str] = typer.Option(None, "--air-digest", help="Pin the AIR by its digest (64 hex digits)."),
+    public: List[str] = typer.Option([], "--public", help="Pin a public input NAME=VALUE (repeatable; others stay free)."),
+    min_security: int = typer.Option(100, "--min-security", help="Least conjectured security accepted, in bits."),
+) -> None:
+    """Verify a proof: prints the statement and ACCEPT (exit 0) or REJECT (exit 1)."""
+    from ..api import verify_file
+
+    rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
+                      min_security=min_security)
+    if rep.air_digest is not None:
+        console.print(f"AIR digest {rep.air_digest.hex()}", highlight=False)
+    if not rep.pinned:
+        console.print("statement taken from the proof file; pin it with --air or --air-digest", highlight=False)
+    v = rep.verdict
+    if not v.accepted:
+        console.print(f"[red]REJECT[/]: {v.reason}", highlight=False)
+        raise typer.Exit(1)
+    st = v.statement
+    t = Table(title="statement", show_header=False)
+    t.add_row("AIR", rep.air.name)
+    t.add_row("field", st.field.name)
+    t.add_row("rows x columns", f"2^{st.n} x {st.width}")
+    t.add_row("public inputs", ", ".join(f"{k}={int(x)}" for k, x in zip(rep.air.public, st.public)) or "-")
+    t.add_row("security", f"{st.security_bits} bits (conjectured; required {min_security})")
+    t.add_row("verify time", f"{rep.seconds * 1e3:.1f} ms")
+    console.print(t)
+    console.print("[green]ACCEPT[/]")
+
+
+@app.command()
+def example(
+    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic"),
+    out: str = typer.Option(..., "-o", "--output", help="Trace file to write."),
+    log_rows: int = typer.Option(10, "--log-rows", min=2, max=26, help="log2 of the number of rows."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    corrupt: Optional[int] = typer.Option(None, "--corrupt", help="Break a constraint at this row."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Random initial values from this seed."),
+) -> None:
+    """Write an example trace (with its AIR and public inputs)."""
+    import numpy as np
+
+    from ..air.examples import EXAMPLES, get_example
+    from ..api import as_field
+    from ..files import check_output
+    from ..trace import write_trace
+
+    if name not in EXAMPLES:
+        raise CliError(f"unknown example {name!r} (choose from: {', '.join(EXAMPLES)})")
+    if corrupt is not None and not 0 <= corrupt < 1 << log_rows:
+        raise CliError(f"--corrupt row must be in 0..{(1 << log_rows) - 1}")
+    f = as_field(field)
+    check_output(out)
+    ex = get_example(name)
+    cols, pub = ex.generate(f, log_rows, np.random.default_rng(seed) if seed is not None else None)
+    cols = np.array(cols)
+    if corrupt is not None:
+        cols[0, corrupt] = f.base.add(cols[0, corrupt:corrupt + 1], np.ones(1, f.dtype))[0]
+    write_trace(out, f, ex.air, cols, pub)
+    console.print(f"wrote {out}: {name}, {cols.shape[0]} columns x 2^{log_rows} rows, {f.name}")
+
+
+@app.command()
+@gpu_command
+def demo(
+    name: str = typer.Option("fibonacci", "--example", help="Example AIR to prove."),
+    log_rows: int = typer.Option(12, "--log-rows", min=2, max=26, help="log2 of the number of rows."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    security: int = typer.Option(100, "--security", help="Target conjectured security in bits."),
+    gpu: GpuChoice = None,
+) -> None:
+    """Write an example trace, prove it on the GPU, verify it, print a timing table."""
+    import tempfile
+
+    from ..api import prove_file, verify_file
+
+    with tempfile.TemporaryDirectory(prefix="wgprove-demo-") as d:
+        tpath, ppath = f"{d}/{name}.wgtrace", f"{d}/{name}.proof"
+        example(name, tpath, log_rows, field, None, 1)
+        with _spinner() as prog:
+            task = prog.add_task("starting", total=None)
+            rep = prove_file(tpath, ppath, security=security, context=gpu,
+                             on_stage=lambda s: prog.update(task, description=s))
+        _summary(f"demo: {name}", rep)
+        v = verify_file(ppath, air=rep.air)
+    if not v.verdict.accepted:
+        raise CliError(f"demo proof REJECTED: {v.verdict.reason}", code=1)
+    console.print(f"verify: [green]ACCEPT[/] in {v.seconds * 1e3:.1f} ms (NumPy verifier, CPU)")
+
+
+@app.command("hash")
+@gpu_command
+def hash_cmd(
+    files: List[str] = typer.Argument(None, help="Files to hash ('-' for stdin)."),
+    sponge: bool = typer.Option(False, "--sponge", help="Plain sponge hash instead of the tree root."),
+    cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference."),
+    check: Optional[str] = typer.Option(None, "--check", help="Verify a list of '<hex>  <name>' lines."),
+    gpu: GpuChoice = None,
+) -> None:
+    """hemera hashes of files, like b3sum."""
+    from .hash import hash_files
+
+    code = hash_files(list(files or []), sponge=sponge, cpu=cpu, check=check, context=gpu)
+    if code:
+        raise typer.Exit(code)
