@@ -13,6 +13,7 @@ import numpy as np
 
 from .air.language import Air
 from .hemera import reference as hemera
+from .hemera.compiled import permute_fn
 from .merkle import reference as merkle
 from .pcs.basefold import reference as bf
 from .proof import Layout, ProofFormatError, Statement, air_digest, layout, parse_header
@@ -157,7 +158,7 @@ def verify_bytes(data: bytes, air: Air, expected_public=None) -> Statement:
     q = p.queries
     shifts = np.cumsum((0,) + sc.steps[1:])  # leaf of layer i: idx >> (s_1 + ... + s_i)
     opened = [_opened_layer(rd, lay, roots[i], idx >> int(shifts[i]), i) for i in range(sc.layers)]
-    for i, ok in enumerate(merkle.verify_openings(opened)):
+    for i, ok in enumerate(merkle.verify_openings(opened, permute=permute_fn())):
         if not ok.all():
             raise Reject(f"query {int(np.flatnonzero(~ok)[0])}: Merkle path of layer {i} does not match the root")
     folded = None  # (q, d): expected value at the current layer position

@@ -29,113 +29,124 @@ _M32 = np.uint64(0xFFFF_FFFF)
 _S32 = np.uint64(32)
 
 
-def _kernels(njit):
-    """Build the jitted functions (numba's decorator passed in, so importing this
-    module never imports numba)."""
+try:
+    if os.environ.get("WGPROVER_NUMBA", "1") == "0":
+        raise ImportError("disabled by WGPROVER_NUMBA=0")
+    from numba import njit
+except ImportError:
+    njit = None
 
-    @njit(cache=True, inline="always")
-    def add(a, b):
-        s = a + b
-        if s < a:
-            s += _EPS
-        if s >= _P:
-            s -= _P
-        return s
 
-    @njit(cache=True, inline="always")
-    def mul(a, b):
-        a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
-        ll, lh, hl, hh = a0 * b0, a0 * b1, a1 * b0, a1 * b1
-        mid = (ll >> _S32) + (lh & _M32) + (hl & _M32)
-        lo = (ll & _M32) | ((mid & _M32) << _S32)
-        hi = hh + (lh >> _S32) + (hl >> _S32) + (mid >> _S32)
-        hh_, hl_ = hi >> _S32, hi & _M32
-        t0 = lo - hh_
-        if lo < hh_:
-            t0 -= _EPS
-        t1 = hl_ * _EPS
-        s = t0 + t1
-        if s < t0:
-            s += _EPS
-        if s >= _P:
-            s -= _P
-        return s
+def _jit(**kw):
+    """numba.njit(cache=True, **kw), or leave the function as plain Python."""
+    return (lambda fn: fn) if njit is None else njit(cache=True, **kw)
 
-    @njit(cache=True, inline="always")
-    def sqr_n(x, n):
-        for _ in range(n):
-            x = mul(x, x)
-        return x
 
-    @njit(cache=True)
-    def inverse(x):  # the addition chain of reference.inverse (0 -> 0)
-        t2 = mul(mul(x, x), x)
-        t3 = mul(mul(t2, t2), x)
-        t6 = mul(sqr_n(t3, 3), t3)
-        t12 = mul(sqr_n(t6, 6), t6)
-        t24 = mul(sqr_n(t12, 12), t12)
-        t30 = mul(sqr_n(t24, 6), t6)
-        t31 = mul(mul(t30, t30), x)
-        t32 = mul(mul(t31, t31), x)
-        return mul(sqr_n(t31, 33), t32)
+@_jit(inline="always")
+def add(a, b):
+    s = a + b
+    if s < a:
+        s += _EPS
+    if s >= _P:
+        s -= _P
+    return s
 
-    @njit(cache=True)
-    def external(s, y):  # M_E: M4 on each chunk, then add the column sums
+
+@_jit(inline="always")
+def mul(a, b):
+    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
+    ll, lh, hl, hh = a0 * b0, a0 * b1, a1 * b0, a1 * b1
+    mid = (ll >> _S32) + (lh & _M32) + (hl & _M32)
+    lo = (ll & _M32) | ((mid & _M32) << _S32)
+    hi = hh + (lh >> _S32) + (hl >> _S32) + (mid >> _S32)
+    hh_, hl_ = hi >> _S32, hi & _M32
+    t0 = lo - hh_
+    if lo < hh_:
+        t0 -= _EPS
+    t1 = hl_ * _EPS
+    s = t0 + t1
+    if s < t0:
+        s += _EPS
+    if s >= _P:
+        s -= _P
+    return s
+
+
+@_jit(inline="always")
+def sqr_n(x, n):
+    for _ in range(n):
+        x = mul(x, x)
+    return x
+
+
+@_jit()
+def inverse(x):  # the addition chain of reference.inverse (0 -> 0)
+    t2 = mul(mul(x, x), x)
+    t3 = mul(mul(t2, t2), x)
+    t6 = mul(sqr_n(t3, 3), t3)
+    t12 = mul(sqr_n(t6, 6), t6)
+    t24 = mul(sqr_n(t12, 12), t12)
+    t30 = mul(sqr_n(t24, 6), t6)
+    t31 = mul(mul(t30, t30), x)
+    t32 = mul(mul(t31, t31), x)
+    return mul(sqr_n(t31, 33), t32)
+
+
+@_jit()
+def external(s, y):  # M_E: M4 on each chunk, then add the column sums
+    for k in range(4):
+        a, b, c, d = s[4 * k], s[4 * k + 1], s[4 * k + 2], s[4 * k + 3]
+        t01, t23 = add(a, b), add(c, d)
+        t0123 = add(t01, t23)
+        t01123, t01233 = add(t0123, b), add(t0123, d)
+        y[4 * k] = add(t01123, t01)
+        y[4 * k + 1] = add(t01123, add(c, c))
+        y[4 * k + 2] = add(t01233, t23)
+        y[4 * k + 3] = add(t01233, add(a, a))
+    for i in range(4):
+        col = add(add(y[i], y[4 + i]), add(y[8 + i], y[12 + i]))
         for k in range(4):
-            a, b, c, d = s[4 * k], s[4 * k + 1], s[4 * k + 2], s[4 * k + 3]
-            t01, t23 = add(a, b), add(c, d)
-            t0123 = add(t01, t23)
-            t01123, t01233 = add(t0123, b), add(t0123, d)
-            y[4 * k] = add(t01123, t01)
-            y[4 * k + 1] = add(t01123, add(c, c))
-            y[4 * k + 2] = add(t01233, t23)
-            y[4 * k + 3] = add(t01233, add(a, a))
-        for i in range(4):
-            col = add(add(y[i], y[4 + i]), add(y[8 + i], y[12 + i]))
-            for k in range(4):
-                s[4 * k + i] = add(y[4 * k + i], col)
+            s[4 * k + i] = add(y[4 * k + i], col)
 
-    @njit(cache=True)
-    def full_round(s, y, rc):
-        for i in range(16):
-            x = add(s[i], rc[i])
-            x2 = mul(x, x)
-            x4 = mul(x2, x2)
-            s[i] = mul(mul(x2, x), x4)
+
+@_jit()
+def full_round(s, y, rc):
+    for i in range(16):
+        x = add(s[i], rc[i])
+        x2 = mul(x, x)
+        x4 = mul(x2, x2)
+        s[i] = mul(mul(x2, x), x4)
+    external(s, y)
+
+
+@_jit()
+def permute_batch(states, full, partial, diag):
+    out = states.copy()
+    y = np.empty(16, dtype=np.uint64)
+    for b in range(out.shape[0]):
+        s = out[b]
         external(s, y)
-
-    @njit(cache=True)
-    def permute_batch(states, full, partial, diag):
-        out = states.copy()
-        y = np.empty(16, dtype=np.uint64)
-        for b in range(out.shape[0]):
-            s = out[b]
-            external(s, y)
-            for r in range(4):
-                full_round(s, y, full[r])
-            for r in range(16):
-                s[0] = inverse(add(s[0], partial[r]))
-                total = np.uint64(0)
-                for i in range(16):
-                    total = add(total, s[i])
-                for i in range(16):
-                    s[i] = add(mul(s[i], diag[i]), total)
-            for r in range(4, 8):
-                full_round(s, y, full[r])
-        return out
-
-    return permute_batch
+        for r in range(4):
+            full_round(s, y, full[r])
+        for r in range(16):
+            s[0] = inverse(add(s[0], partial[r]))
+            total = np.uint64(0)
+            for i in range(16):
+                total = add(total, s[i])
+            for i in range(16):
+                s[i] = add(mul(s[i], diag[i]), total)
+        for r in range(4, 8):
+            full_round(s, y, full[r])
+    return out
 
 
 @functools.lru_cache(maxsize=1)
-def _compiled() -> Callable[[np.ndarray], np.ndarray] | None:
-    if os.environ.get("WGPROVER_NUMBA", "1") == "0":
+def compiled_permute() -> Callable[[np.ndarray], np.ndarray] | None:
+    """The compiled batch permutation (states (..., 16) -> same shape), or None
+    without numba; non-canonical input raises the reference's ValueError."""
+    if njit is None:
         return None
-    try:
-        from numba import njit
-    except ImportError:
-        return None
-    kernel = _kernels(njit)
+    kernel = permute_batch
     full = np.ascontiguousarray(hp.rc_full(), dtype=np.uint64)
     partial = np.ascontiguousarray(hp.rc_partial(), dtype=np.uint64)
     diag = np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64)
@@ -153,11 +164,11 @@ def _compiled() -> Callable[[np.ndarray], np.ndarray] | None:
 
 def available() -> bool:
     """True when the compiled permutation is in use (numba importable, not disabled)."""
-    return _compiled() is not None
+    return compiled_permute() is not None
 
 
 def permute_fn() -> Callable[[np.ndarray], np.ndarray]:
     """The fastest permutation available: compiled if possible, else reference.permute."""
     from .reference import permute
 
-    return _compiled() or permute
+    return compiled_permute() or permute

@@ -156,7 +156,7 @@ def permute(states: np.ndarray) -> np.ndarray:
     flat = s.reshape(-1, hp.WIDTH)
     if 0 < flat.shape[0] <= _SCALAR_BATCH:
         # NumPy's per-call overhead dominates small batches: use the integer version
-        return np.stack([scalar.permute_one(x) for x in flat]).reshape(s.shape)
+        return np.array([scalar.permute_int(x) for x in flat.tolist()], dtype=_U64).reshape(s.shape)
     return permute_with_constants(s, hp.round_constants())
 
 

@@ -172,17 +172,18 @@ class _Chain:
         return _root_matches(self.o.root, self.idx, self.paths.shape[1], self.state[:, :4])
 
 
-def verify_openings(openings: list[Opening]) -> list[np.ndarray]:
+def verify_openings(openings: list[Opening], permute=hemera.permute) -> list[np.ndarray]:
     """Batched check of the leaves and paths of several trees: (count,) bools per Opening.
 
     Every leaf sponge and every path of every tree advance together, one
     batched hemera permutation per step, max(ceil(m / 8) + h) steps in all:
     small NumPy batches cost per call, not per permutation (PROTOCOL.md H.7).
-    Same result as hash_elements then verify_paths, tree by tree."""
+    Same result as hash_elements then verify_paths, tree by tree; ``permute``
+    may be the compiled twin (hemera.compiled.permute_fn()), same outputs."""
     chains = [_Chain(o) for o in openings]
     for t in range(max((c.steps for c in chains), default=0)):
         live = [c for c in chains if t < c.steps]
-        out = hemera.permute(np.concatenate([c.step_input(t) for c in live]))
+        out = permute(np.concatenate([c.step_input(t) for c in live]))
         for c, s in zip(live, np.split(out, np.cumsum([c.count for c in live])[:-1])):
             c.state = s
     return [c.accepted() for c in chains]
