@@ -5,7 +5,6 @@ the same verdicts."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -14,24 +13,15 @@ import pytest
 from wgprover import fuzz
 from wgprover.hemera import compiled, reference as hemera
 from wgprover.hemera.scalar import permute_int
-from wgprover.trace import read_trace
 from wgprover.verifier import verify
 
 GOLDEN = Path(__file__).parent / "vectors" / "golden"
 MUTATIONS = 2000
 
 
-def golden_subjects() -> list[fuzz.Subject]:
-    out = []
-    for c in json.loads((GOLDEN / "manifest.json").read_text())["cases"]:
-        tr = read_trace(GOLDEN / c["trace"])
-        out.append(fuzz.Subject(c["name"], (GOLDEN / c["proof"]).read_bytes(), tr.air, dict(tr.public)))
-    return out
-
-
 @pytest.fixture(scope="module")
 def subjects():
-    subs = golden_subjects()
+    subs = fuzz.golden_subjects(GOLDEN)
     assert {parse.field.name for parse in (fuzz.parse_header(s.proof)[0] for s in subs)} == {"goldilocks", "babybear"}
     for s in subs:
         v = verify(s.proof, s.air, s.public)
@@ -57,7 +47,7 @@ def test_mutants_differ_from_the_honest_statement(subjects):
 
 def test_fuzz_counts_acceptance():
     # the harness itself must be able to fail: an always-accepting verifier is caught
-    subs = golden_subjects()[:2]
+    subs = fuzz.golden_subjects(GOLDEN)[:2]
 
     class Yes:
         accepted, reason = True, "ok"

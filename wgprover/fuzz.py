@@ -10,9 +10,11 @@ or in the header). The verifier must reject each one and never raise
 
 from __future__ import annotations
 
+import json
 import struct
 from collections import Counter
 from dataclasses import dataclass, field as dc_field
+from pathlib import Path
 from typing import Callable, Iterator
 
 import numpy as np
@@ -38,6 +40,17 @@ class Mutant:
     data: bytes
     air: Air
     public: dict | None
+
+
+def golden_subjects(golden: Path) -> list[Subject]:
+    """The stored golden proofs (tests/vectors/golden/manifest.json) as subjects."""
+    from .trace import read_trace
+
+    out = []
+    for c in json.loads((golden / "manifest.json").read_text())["cases"]:
+        tr = read_trace(golden / c["trace"])
+        out.append(Subject(c["name"], (golden / c["proof"]).read_bytes(), tr.air, dict(tr.public)))
+    return out
 
 
 def _flip(rng, s: Subject, _others) -> Mutant:
@@ -137,6 +150,12 @@ class FuzzResult:
     accepted: list = dc_field(default_factory=list)  # (kind, subject, reason)
     raised: list = dc_field(default_factory=list)  # (kind, subject, exception text)
     malformed: Counter = dc_field(default_factory=Counter)  # rejections via a caught Python exception
+
+    def merge(self, other: "FuzzResult") -> None:
+        self.total.update(other.total)
+        self.accepted += other.accepted
+        self.raised += other.raised
+        self.malformed.update(other.malformed)
 
     def counts(self) -> dict:
         return {"mutations": sum(self.total.values()), "by_kind": dict(self.total), "accepted": len(self.accepted),
