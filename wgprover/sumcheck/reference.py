@@ -99,12 +99,15 @@ def _prefix_products(ext, t: np.ndarray) -> np.ndarray:
 
 
 def _sum(ext, t: np.ndarray) -> np.ndarray:
-    """Sum of t (m, d) along axis 0, by pairwise halving."""
-    while t.shape[0] > 1:
-        if t.shape[0] % 2:
-            t = np.concatenate([t, np.zeros((1, ext.d), dtype=ext.dtype)])
-        t = ext.add(t[0::2], t[1::2])
-    return t[0] if t.shape[0] else np.zeros(ext.d, dtype=ext.dtype)
+    """Sum of t (..., m, d) over axis -2, by pairwise halving."""
+    t = np.asarray(t)
+    if t.shape[-2] == 0:
+        return np.zeros(t.shape[:-2] + (ext.d,), dtype=ext.dtype)
+    while t.shape[-2] > 1:
+        if t.shape[-2] % 2:
+            t = np.concatenate([t, np.zeros(t.shape[:-2] + (1, ext.d), dtype=ext.dtype)], axis=-2)
+        t = ext.add(t[..., 0::2, :], t[..., 1::2, :])
+    return t[..., 0, :]
 
 
 def mle_eval(ext, table: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -177,44 +180,44 @@ def _lagrange_weights(p: int, D: int) -> tuple[int, ...]:
 
 
 def interpolate_eval(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d)).
+    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d))."""
+    return interpolate_eval_many(ext, np.asarray(values)[None], np.asarray(x)[None])[0]
+
+
+def interpolate_eval_many(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Batched interpolate_eval: values (B, D+1, d) at points x (B, d) -> (B, d).
 
     Lagrange form with precomputed node weights; the D+1 numerators
     prod_{m != k} (x - m) are products over rows of a (D+1, D+1) table
-    (1 on the diagonal), reduced pairwise: O(log D) vectorised calls, which is
-    what matters for the verifier's small sizes.
+    (1 on the diagonal), reduced pairwise: O(log D) vectorised calls for the
+    whole batch (the verifier evaluates all sumcheck rounds at once).
     """
     values = np.asarray(values)
-    D = values.shape[0] - 1
-    diffs = ext.sub(np.broadcast_to(np.asarray(x), (D + 1, ext.d)),
-                    ext.from_base(np.arange(D + 1, dtype=np.uint64).astype(ext.dtype)))  # x - m
-    table = np.broadcast_to(diffs, (D + 1, D + 1, ext.d)).copy()
-    table[np.arange(D + 1), np.arange(D + 1)] = ext.one()
-    while table.shape[1] > 1:  # pairwise products along the row
-        if table.shape[1] % 2:
-            table = np.concatenate([table, np.broadcast_to(ext.one(), (D + 1, 1, ext.d))], axis=1)
-        table = ext.mul(table[:, 0::2], table[:, 1::2])
+    B, D = values.shape[0], values.shape[1] - 1
+    nodes = ext.from_base(np.arange(D + 1, dtype=np.uint64).astype(ext.dtype))  # (D+1, d)
+    diffs = ext.sub(np.asarray(x)[:, None, :], nodes[None])  # (B, D+1, d): x - m
+    table = np.broadcast_to(diffs[:, None], (B, D + 1, D + 1, ext.d)).copy()
+    table[:, np.arange(D + 1), np.arange(D + 1)] = ext.one()
+    num = _product(ext, table)  # (B, D+1, d): prod over the row
     w = np.array(_lagrange_weights(ext.base.P, D), dtype=np.uint64).astype(ext.dtype)
-    terms = ext.mul_base(ext.mul(table[:, 0], values), w)  # (D+1, d)
-    while terms.shape[0] > 1:
-        if terms.shape[0] % 2:
-            terms = np.concatenate([terms, np.zeros((1, ext.d), dtype=ext.dtype)])
-        terms = ext.add(terms[0::2], terms[1::2])
-    return terms[0]
+    terms = ext.mul_base(ext.mul(num, values), w[None, :])  # (B, D+1, d)
+    return _sum(ext, terms)
 
 
 def verify_rounds(ext, claim: np.ndarray, round_polys: Sequence[np.ndarray], challenges: np.ndarray) -> np.ndarray:
     """Check s_i(0) + s_i(1) = claim_i for every round; return the final claim s_{n-1}(c_{n-1}).
 
-    Raises ValueError naming the first inconsistent round.
+    The round polynomials are all evaluated at their challenges in one batch
+    (claim_{i+1} = s_i(c_i) does not depend on the checks); raises ValueError
+    naming the first inconsistent round.
     """
-    claim = np.asarray(claim)
-    for i, (s, c) in enumerate(zip(round_polys, np.asarray(challenges))):
-        s = np.asarray(s)
-        if not ext.eq(ext.add(s[0], s[1]), claim):
-            raise ValueError(f"sumcheck round {i}: s(0) + s(1) != claim")
-        claim = interpolate_eval(ext, s, c)
-    return claim
+    polys = np.stack([np.asarray(s) for s in round_polys])  # (n, D+1, d)
+    evals = interpolate_eval_many(ext, polys, np.asarray(challenges)[: polys.shape[0]])
+    want = np.concatenate([np.asarray(claim)[None], evals[:-1]])
+    ok = ext.eq(ext.add(polys[:, 0], polys[:, 1]), want)
+    if not np.all(ok):
+        raise ValueError(f"sumcheck round {int(np.flatnonzero(~np.asarray(ok))[0])}: s(0) + s(1) != claim")
+    return evals[-1]
 
 
 # --------------------------------------------------------------------------- zerocheck
