@@ -4,9 +4,8 @@ The verifier permutes batches of 42-168 states in ~50 sequential steps
 (PROTOCOL.md H.7); there NumPy's per-call overhead, not arithmetic, sets the
 time. Measured on the Merkle sweep of a 16 x 2^20 proof's shapes (3,864
 permutations, 50 steps, a loaded 2-core machine): ~1.5 s NumPy, ~55 ms here.
-This module is an
-accelerator only: ``reference.permute`` stays the readable definition, the
-results are identical (tests/test_hemera.py, tests/test_verifier_fuzz.py), and
+This module is an accelerator only: ``reference.permute`` stays the readable
+definition, the results are identical (tests/test_verifier_fuzz.py), and
 without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
 
 The arithmetic is the Goldilocks code of wgprover/field/goldilocks.py written
