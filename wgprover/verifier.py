@@ -14,6 +14,8 @@ import numpy as np
 
 from .air.language import Air, AirError
 from .hemera import reference as hemera
+from .hemera.compiled import permute_fn
+from .merkle import reference as merkle
 from .pcs.basefold import reference as bf
 from .proof import Layout, ProofFormatError, Statement, air_digest, layout, parse_header
 from .sumcheck.reference import product_claim, product_final_value, verify_rounds, zerocheck_final_value
@@ -54,19 +56,14 @@ class _Reader:
         return d
 
 
-def _verify_paths(root, leaf: np.ndarray, digests: np.ndarray, paths: np.ndarray):
-    """Batched Merkle path check over all queries; first failing query or None."""
-    cur = digests
-    idx = leaf.astype(np.int64)
-    for lvl in range(paths.shape[1]):
-        sib = paths[:, lvl]
-        right = (idx & 1).astype(bool)[:, None]
-        left_in = np.where(right, sib, cur)
-        right_in = np.where(right, cur, sib)
-        cur = hemera.hash_node(left_in, right_in)
-        idx >>= 1
-    ok = np.all(cur == np.asarray(root, dtype=np.uint64)[None, :], axis=1)
-    return None if ok.all() else int(np.flatnonzero(~ok)[0])
+def _opened_layer(rd: _Reader, lay: Layout, root, leaf: np.ndarray, i: int) -> merkle.Opening:
+    """Layer i's q opened leaves (canonical) and paths (canonical digests)."""
+    q, per, h = lay.st.params.queries, lay.leaf_elems(i), lay.path_len(i)
+    vals = rd.fe(f"leaves{i}", q * per).reshape(q, per)
+    paths = np.frombuffer(rd.data, dtype="<u8", count=q * h * 4, offset=lay.offsets[f"paths{i}"])
+    if np.any(paths >= np.uint64(hemera.hp.P)):
+        raise Reject(f"non-canonical digest in the layer-{i} paths")
+    return merkle.Opening(root, leaf, vals, paths.astype(np.uint64).reshape(q, h, 4))
 
 
 def _check_sumcheck(E, claim, polys, challenges, what: str):
@@ -192,26 +189,17 @@ def verify_bytes(data: bytes, air: Air, expected_public=None, *, min_security: i
     T.absorb(np.array([nonce], dtype=np.uint64))
     idx = T.indices(p.queries, sc.log_leaves(0))
 
-    # queries: Merkle paths, folding consistency, final polynomial
+    # queries: Merkle paths (all layers in one batched sweep), folding consistency, final polynomial
     q = p.queries
+    shifts = np.cumsum((0,) + sc.steps[1:])  # leaf of layer i: idx >> (s_1 + ... + s_i)
+    opened = [_opened_layer(rd, lay, roots[i], idx >> int(shifts[i]), i) for i in range(sc.layers)]
+    for i, ok in enumerate(merkle.verify_openings(opened, permute=permute_fn())):
+        if not ok.all():
+            raise Reject(f"query {int(np.flatnonzero(~ok)[0])}: Merkle path of layer {i} does not match the root")
     folded = None  # (q, d): expected value at the current layer position
     pos = None
-    shift = 0
     for i in range(sc.layers):
-        if i > 0:
-            shift += sc.steps[i]
-        leaf = idx >> shift
-        per = lay.leaf_elems(i)
-        h = lay.path_len(i)
-        vals = rd.fe(f"leaves{i}", q * per).reshape(q, per)
-        paths = np.frombuffer(data, dtype="<u8", count=q * h * 4, offset=lay.offsets[f"paths{i}"]).astype(np.uint64)
-        paths = paths.reshape(q, h, 4)
-        if np.any(paths >= np.uint64(hemera.hp.P)):
-            raise Reject(f"non-canonical digest in the layer-{i} paths")
-        digests = hemera.hash_elements(vals.astype(np.uint64))
-        bad = _verify_paths(roots[i], leaf, digests, paths)
-        if bad is not None:
-            raise Reject(f"query {bad}: Merkle path of layer {i} does not match the root")
+        leaf, vals = opened[i].indices, opened[i].values
         size = 1 << sc.steps[i]
         if i == 0:
             cols = vals.reshape(q * size, w).T  # (column, query-position)

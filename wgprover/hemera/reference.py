@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
+from itertools import accumulate
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -33,34 +34,43 @@ _U64 = np.uint64
 # permutation
 # ---------------------------------------------------------------------------
 
-def _mat4(x: np.ndarray) -> np.ndarray:
-    """M4 applied to the last axis (length 4): rows [2 3 1 1] [1 2 3 1] [1 1 2 3] [3 1 1 2]."""
-    x0, x1, x2, x3 = x[..., 0], x[..., 1], x[..., 2], x[..., 3]
-    t01 = gl.add(x0, x1)
-    t23 = gl.add(x2, x3)
-    t0123 = gl.add(t01, t23)
-    t01123 = gl.add(t0123, x1)
-    t01233 = gl.add(t0123, x3)
-    y0 = gl.add(t01123, t01)  # 2a + 3b + c + d
-    y1 = gl.add(t01123, gl.add(x2, x2))  # a + 2b + 3c + d
-    y2 = gl.add(t01233, t23)  # a + b + 2c + 3d
-    y3 = gl.add(t01233, gl.add(x0, x0))  # 3a + b + c + 2d
-    return np.stack([y0, y1, y2, y3], axis=-1)
+_MASK32 = _U64(0xFFFF_FFFF)
+_S32 = _U64(32)
+_EPS = _U64(0xFFFF_FFFF)  # 2^64 mod p
+_P = _U64(hp.P)
+# M_E transposed, as float64: a (..., 16) @ _ME_T product of 32-bit halves is
+# below 35 * 2^32 < 2^53 (M_E's row sums are 35), so float64 BLAS is exact.
+_ME_T = hp.external_matrix().T.astype(np.float64)
+
+
+def _combine(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """(hi * 2^32 + lo) mod p for hi, lo < 2^40, canonical: with hi = a 2^32 + b,
+    hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32 (mod p)."""
+    t = lo + (hi >> _S32) * _EPS
+    s = ((hi & _MASK32) << _S32) + t  # wraps at most once (t < 2^41)
+    s = np.where(s < t, s + _EPS, s)
+    return np.where(s >= _P, s - _P, s)
+
+
+def _halves(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return s >> _S32, s & _MASK32
 
 
 def external_linear(s: np.ndarray) -> np.ndarray:
-    """M_E = circ(2*M4, M4, M4, M4) on states of shape (..., 16)."""
-    y = _mat4(s.reshape(s.shape[:-1] + (4, 4)))  # (..., chunk, 4)
-    col = gl.add(gl.add(y[..., 0, :], y[..., 1, :]), gl.add(y[..., 2, :], y[..., 3, :]))
-    return gl.add(y, col[..., None, :]).reshape(s.shape)
+    """M_E = circ(2*M4, M4, M4, M4) on states of shape (..., 16).
+
+    One exact float64 matrix product per 32-bit half instead of ~30 modular
+    additions: NumPy's per-call cost dominates the small batches a verifier has."""
+    hi, lo = _halves(s)
+    yhi = (hi.astype(np.float64) @ _ME_T).astype(_U64)
+    ylo = (lo.astype(np.float64) @ _ME_T).astype(_U64)
+    return _combine(yhi, ylo)
 
 
 def _lane_sum(s: np.ndarray) -> np.ndarray:
-    """Sum over the last axis (length 16) by pairwise halving."""
-    while s.shape[-1] > 1:
-        h = s.shape[-1] // 2
-        s = gl.add(s[..., :h], s[..., h:])
-    return s[..., 0]
+    """Sum over the last axis (length 16) mod p: exact sums of the 32-bit halves."""
+    hi, lo = _halves(s)
+    return _combine(hi.sum(axis=-1, dtype=_U64), lo.sum(axis=-1, dtype=_U64))
 
 
 def internal_linear(s: np.ndarray) -> np.ndarray:
@@ -82,12 +92,22 @@ def _sqr_n(x: np.ndarray, n: int) -> np.ndarray:
     return x
 
 
-_INT_INVERSE_MAX = 512  # below this many lanes, per-element Python inverses beat 73 NumPy calls
+_INT_INVERSE_MAX = 4096  # below this many lanes, one Python batch inversion beats 73 NumPy multiplies
 
 
 def _inverse_ints(x: np.ndarray) -> np.ndarray:
-    """``inverse`` element by element with CPython's modular inverse (0 -> 0)."""
-    return np.array([scalar.inverse_int(v) for v in x.reshape(-1).tolist()], dtype=_U64).reshape(x.shape)
+    """``inverse`` element-wise (0 -> 0) by Montgomery's trick on Python integers:
+    prefix and suffix products, one modular inverse, then inv_i = pre_i suf_i / all."""
+    vals = [v or 1 for v in x.reshape(-1).tolist()]  # zeros: invert 1, masked below
+    pre = list(accumulate(vals, _mulmod, initial=1))
+    suf = list(accumulate(reversed(vals), _mulmod, initial=1))[::-1]
+    inv_all = scalar.inverse_int(pre[-1])
+    out = np.array([a * b * inv_all % hp.P for a, b in zip(pre, suf[1:])], dtype=_U64).reshape(x.shape)
+    return np.where(x == 0, x, out)
+
+
+def _mulmod(a: int, b: int) -> int:
+    return a * b % hp.P
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
@@ -136,7 +156,7 @@ def permute(states: np.ndarray) -> np.ndarray:
     flat = s.reshape(-1, hp.WIDTH)
     if 0 < flat.shape[0] <= _SCALAR_BATCH:
         # NumPy's per-call overhead dominates small batches: use the integer version
-        return np.stack([scalar.permute_one(x) for x in flat]).reshape(s.shape)
+        return np.array([scalar.permute_int(x) for x in flat.tolist()], dtype=_U64).reshape(s.shape)
     return permute_with_constants(s, hp.round_constants())
 
 
@@ -291,13 +311,18 @@ def bind_leaves(base: np.ndarray, counters: np.ndarray, is_root: bool | np.ndarr
 
 def hash_node_flags(left: np.ndarray, right: np.ndarray, flags: int | np.ndarray) -> np.ndarray:
     """Node compression with an explicit flags lane: permute([l(4), r(4), 0, flags, 0*6])[:4]."""
+    return permute(node_states(left, right, flags))[..., : hp.OUTPUT_ELEMENTS]
+
+
+def node_states(left: np.ndarray, right: np.ndarray, flags: int | np.ndarray = hp.FLAG_PARENT) -> np.ndarray:
+    """The states a node compression permutes: [l(4), r(4), 0, flags, 0*6]."""
     left = np.asarray(left, dtype=_U64)
     right = np.asarray(right, dtype=_U64)
     s = np.zeros(left.shape[:-1] + (hp.WIDTH,), dtype=_U64)
     s[..., 0:4] = left
     s[..., 4:8] = right
     s[..., hp.LANE_FLAGS] = flags
-    return permute(s)[..., : hp.OUTPUT_ELEMENTS]
+    return s
 
 
 def hash_leaf(data: bytes, counter: int, is_root: bool) -> bytes:
@@ -481,17 +506,35 @@ def hash_elements(elems: np.ndarray) -> np.ndarray:
     e = gl.check(np.asarray(elems), "hash_elements input")
     if e.ndim != 2:
         raise ValueError(f"hash_elements expects a (B, m) array, got shape {e.shape}")
+    blocks = element_blocks(e)
+    s = element_sponge_start(e.shape[0])
+    for j in range(blocks.shape[1]):
+        s = permute(element_sponge_input(s, blocks, j, e.shape[1]))
+    return s[:, : hp.OUTPUT_ELEMENTS]
+
+
+def element_blocks(e: np.ndarray) -> np.ndarray:
+    """Rows of m elements -> zero-filled blocks (B, max(1, ceil(m / 8)), 8)."""
     b, m = e.shape
     nb = max(1, -(-m // hp.RATE))
     blocks = np.zeros((b, nb * hp.RATE), dtype=_U64)
     blocks[:, :m] = e
-    s = _init_states(b, hp.DOMAIN_FIELD_ELEMENTS)
-    for j in range(nb):
-        s[:, : hp.RATE] = gl.add(s[:, : hp.RATE], blocks[:, j * hp.RATE:(j + 1) * hp.RATE])
-        if j == nb - 1:
-            s[:, hp.LANE_LENGTH] = m
-        s = permute(s)
-    return s[:, : hp.OUTPUT_ELEMENTS]
+    return blocks.reshape(b, nb, hp.RATE)
+
+
+def element_sponge_start(batch: int) -> np.ndarray:
+    """Initial hash_elements states: zero, lane 11 = DOMAIN_FIELD_ELEMENTS."""
+    return _init_states(batch, hp.DOMAIN_FIELD_ELEMENTS)
+
+
+def element_sponge_input(states: np.ndarray, blocks: np.ndarray, j: int, m: int) -> np.ndarray:
+    """The states to permute for block j of hash_elements: block added into lanes
+    0..7; before the last block's permutation, lane 10 := m."""
+    s = states.copy()
+    s[:, : hp.RATE] = gl.add(s[:, : hp.RATE], blocks[:, j])
+    if j == blocks.shape[1] - 1:
+        s[:, hp.LANE_LENGTH] = m
+    return s
 
 
 def hash_node(left: np.ndarray, right: np.ndarray) -> np.ndarray:

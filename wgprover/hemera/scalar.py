@@ -47,16 +47,33 @@ def permute_int(state) -> list[int]:
     s = _external(s)
     w = hp.WIDTH
     for r in range(hp.ROUNDS_F_HALF):
-        s = _external([pow((x + full[r * w + i]) % P, 7, P) for i, x in enumerate(s)])
+        s = _external(_sbox7(s, full[r * w : r * w + w]))
     for r in range(hp.ROUNDS_P):
         s[0] = inverse_int((s[0] + partial[r]) % P)
         total = sum(s)
         s = [(d * x + total) % P for d, x in zip(diag, s)]
     for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F):
-        s = _external([pow((x + full[r * w + i]) % P, 7, P) for i, x in enumerate(s)])
+        s = _external(_sbox7(s, full[r * w : r * w + w]))
     return s
 
 
+def _sbox7(s: list[int], rc: list[int]) -> list[int]:
+    """(x + rc)^7 lane by lane; (y^2)^3 * y as one product is ~3x faster than pow(y, 7, P)."""
+    out = []
+    for x, c in zip(s, rc):
+        y = (x + c) % P
+        y2 = y * y % P
+        out.append(y2 * y2 * y2 * y % P)
+    return out
+
+
 def permute_one(state: np.ndarray) -> np.ndarray:
-    """permute_int on a uint64 state array."""
+    """One uint64 state (the transcript's duplex): the compiled permutation where
+    numba is available (hemera/compiled.py; the Python version costs
+    ~0.3-0.5 ms per state), else permute_int."""
+    from .compiled import compiled_permute
+
+    fast = compiled_permute()
+    if fast is not None:
+        return fast(state)
     return np.array(permute_int(state.tolist()), dtype=np.uint64)

@@ -114,15 +114,76 @@ def verify_paths(root, leaf_indices, leaf_digests, paths) -> np.ndarray:
     count, h = paths.shape[0], paths.shape[1]
     idx = np.asarray(leaf_indices, dtype=np.int64).reshape(count)
     cur = np.asarray(leaf_digests, dtype=np.uint64).reshape(count, 4)
-    ok = (idx >= 0) & (idx < (1 << h))
     for lvl in range(h):
-        right = ((idx >> lvl) & 1).astype(bool)[:, None]
-        sib = paths[:, lvl]
-        cur = hemera.hash_node(np.where(right, sib, cur), np.where(right, cur, sib))
-    return ok & np.all(cur == np.asarray(root, dtype=np.uint64).reshape(1, 4), axis=1)
+        cur = hemera.permute(_node_input(cur, paths[:, lvl], idx, lvl))[:, :4]
+    return _root_matches(root, idx, h, cur)
 
 
 def verify_path(root, leaf_index: int, leaf_digest, path) -> bool:
     """Recompute the root from a leaf digest and its bottom-up sibling path (h, 4)."""
     path = np.asarray(path, dtype=np.uint64).reshape(1, -1, 4)
     return bool(verify_paths(root, [leaf_index], leaf_digest, path)[0])
+
+
+def _node_input(cur: np.ndarray, sib: np.ndarray, idx: np.ndarray, lvl: int) -> np.ndarray:
+    """hash_node states of one path level: cur is the right child where bit lvl of idx is 1."""
+    right = ((idx >> lvl) & 1).astype(bool)[:, None]
+    return hemera.node_states(np.where(right, sib, cur), np.where(right, cur, sib))
+
+
+def _root_matches(root, idx: np.ndarray, h: int, cur: np.ndarray) -> np.ndarray:
+    ok = (idx >= 0) & (idx < (1 << h))
+    return ok & np.all(cur == np.asarray(root, dtype=np.uint64).reshape(1, 4), axis=1)
+
+
+@dataclass
+class Opening:
+    """The openings of one committed matrix: leaf indices (count,), leaf values
+    (count, m) as Goldilocks elements (H.6 leaf order), bottom-up sibling paths
+    (count, h, 4), and the root they must reach."""
+
+    root: np.ndarray
+    indices: np.ndarray
+    values: np.ndarray
+    paths: np.ndarray
+
+
+class _Chain:
+    """The hash chains of one Opening: ceil(m / 8) leaf-sponge steps, then h node steps."""
+
+    def __init__(self, o: Opening) -> None:
+        self.o = o
+        self.idx = np.asarray(o.indices, dtype=np.int64).reshape(-1)
+        self.count = self.idx.size
+        self.m = o.values.shape[1]
+        self.blocks = hemera.element_blocks(np.asarray(o.values, dtype=np.uint64))
+        self.paths = np.asarray(o.paths, dtype=np.uint64).reshape(self.count, -1, 4)
+        self.nb = self.blocks.shape[1]
+        self.steps = self.nb + self.paths.shape[1]
+        self.state = hemera.element_sponge_start(self.count)
+
+    def step_input(self, t: int) -> np.ndarray:
+        if t < self.nb:
+            return hemera.element_sponge_input(self.state, self.blocks, t, self.m)
+        lvl = t - self.nb
+        return _node_input(self.state[:, :4], self.paths[:, lvl], self.idx, lvl)
+
+    def accepted(self) -> np.ndarray:
+        return _root_matches(self.o.root, self.idx, self.paths.shape[1], self.state[:, :4])
+
+
+def verify_openings(openings: list[Opening], permute=hemera.permute) -> list[np.ndarray]:
+    """Batched check of the leaves and paths of several trees: (count,) bools per Opening.
+
+    Every leaf sponge and every path of every tree advance together, one
+    batched hemera permutation per step, max(ceil(m / 8) + h) steps in all:
+    small NumPy batches cost per call, not per permutation (PROTOCOL.md H.7).
+    Same result as hash_elements then verify_paths, tree by tree; ``permute``
+    may be the compiled twin (hemera.compiled.permute_fn()), same outputs."""
+    chains = [_Chain(o) for o in openings]
+    for t in range(max((c.steps for c in chains), default=0)):
+        live = [c for c in chains if t < c.steps]
+        out = permute(np.concatenate([c.step_input(t) for c in live]))
+        for c, s in zip(live, np.split(out, np.cumsum([c.count for c in live])[:-1])):
+            c.state = s
+    return [c.accepted() for c in chains]

@@ -65,12 +65,49 @@ def eq_table(ext, r: np.ndarray) -> np.ndarray:
 
 def eq_eval(ext, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """eq(a, b) = prod_i (a_i b_i + (1 - a_i)(1 - b_i)) for points a, b of shape (n, d)."""
+    return _product(ext, _eq_terms(ext, np.asarray(a), np.asarray(b)))
+
+
+def _eq_terms(ext, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     one = ext.one()
-    acc = one
-    for ai, bi in zip(np.asarray(a), np.asarray(b)):
-        term = ext.add(ext.mul(ai, bi), ext.mul(ext.sub(one, ai), ext.sub(one, bi)))
-        acc = ext.mul(acc, term)
-    return acc
+    return ext.add(ext.mul(a, b), ext.mul(ext.sub(one, a), ext.sub(one, b)))
+
+
+# The verifier's O(n) formulas work on n-element vectors of E: one vectorised
+# call per tree level (log n calls) instead of one NumPy call per variable.
+
+def _product(ext, t: np.ndarray) -> np.ndarray:
+    """Product of t (..., m, d) over axis -2 (one for m = 0), by pairwise halving."""
+    t = np.asarray(t)
+    if t.shape[-2] == 0:
+        return np.broadcast_to(ext.one(), t.shape[:-2] + (ext.d,)).copy()
+    while t.shape[-2] > 1:
+        if t.shape[-2] % 2:
+            t = np.concatenate([t, np.broadcast_to(ext.one(), t.shape[:-2] + (1, ext.d))], axis=-2)
+        t = ext.mul(t[..., 0::2, :], t[..., 1::2, :])
+    return t[..., 0, :]
+
+
+def _prefix_products(ext, t: np.ndarray) -> np.ndarray:
+    """Inclusive prefix products of t (m, d) along axis 0 (Hillis-Steele doubling)."""
+    out = np.array(t, copy=True)
+    k = 1
+    while k < out.shape[0]:
+        out[k:] = ext.mul(out[k:], out[:-k])  # right side uses the previous level
+        k *= 2
+    return out
+
+
+def _sum(ext, t: np.ndarray) -> np.ndarray:
+    """Sum of t (..., m, d) over axis -2, by pairwise halving."""
+    t = np.asarray(t)
+    if t.shape[-2] == 0:
+        return np.zeros(t.shape[:-2] + (ext.d,), dtype=ext.dtype)
+    while t.shape[-2] > 1:
+        if t.shape[-2] % 2:
+            t = np.concatenate([t, np.zeros(t.shape[:-2] + (1, ext.d), dtype=ext.dtype)], axis=-2)
+        t = ext.add(t[..., 0::2, :], t[..., 1::2, :])
+    return t[..., 0, :]
 
 
 def mle_eval(ext, table: np.ndarray, point: np.ndarray) -> np.ndarray:
@@ -89,7 +126,7 @@ def successor_table(ext, rho: np.ndarray) -> np.ndarray:
 
 
 def successor_eval(ext, rho: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, DESIGN.md §6 step 3).
+    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, PROTOCOL.md §5.1).
 
     On booleans S(a, b) = 1 iff b = a + 1 mod 2^n.  With j the position of the
     lowest 0-bit of a: a_i = 1, b_i = 0 below j; a_j = 0, b_j = 1; equal above j.
@@ -97,29 +134,21 @@ def successor_eval(ext, rho: np.ndarray, c: np.ndarray) -> np.ndarray:
         + prod_i a_i (1 - b_i)   (the wrap 2^n - 1 -> 0).
     """
     a, b = np.asarray(rho), np.asarray(c)
-    n = a.shape[0]
     one = ext.one()
-    carry = [ext.mul(a[i], ext.sub(one, b[i])) for i in range(n)]
-    flip = [ext.mul(ext.sub(one, a[i]), b[i]) for i in range(n)]
-    same = [ext.add(ext.mul(a[i], b[i]), ext.mul(ext.sub(one, a[i]), ext.sub(one, b[i]))) for i in range(n)]
-    suffix = [one] * (n + 1)  # suffix[j] = prod_{i >= j} same_i
-    for i in range(n - 1, -1, -1):
-        suffix[i] = ext.mul(same[i], suffix[i + 1])
-    total = np.zeros(ext.d, dtype=ext.dtype)
-    prefix = one  # prod_{i < j} carry_i
-    for j in range(n):
-        total = ext.add(total, ext.mul(prefix, ext.mul(flip[j], suffix[j + 1])))
-        prefix = ext.mul(prefix, carry[j])
-    return ext.add(total, prefix)
+    carry = ext.mul(a, ext.sub(one, b))  # (n, d)
+    flip = ext.mul(ext.sub(one, a), b)
+    prefix = _prefix_products(ext, carry)  # prefix[j] = prod_{i <= j} carry_i
+    suffix = _prefix_products(ext, _eq_terms(ext, a, b)[::-1])[::-1]  # suffix[j] = prod_{i >= j} same_i
+    before = np.concatenate([one[None, :], prefix[:-1]])  # prod_{i < j} carry_i
+    after = np.concatenate([suffix[1:], one[None, :]])  # prod_{i > j} same_i
+    return ext.add(_sum(ext, ext.mul(before, ext.mul(flip, after))), prefix[-1])
 
 
 def selector_evals(ext, point: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first(point), last(point)) = (prod (1 - x_i), prod x_i)."""
-    first, last = ext.one(), ext.one()
-    for x in np.asarray(point):
-        first = ext.mul(first, ext.sub(ext.one(), x))
-        last = ext.mul(last, x)
-    return first, last
+    x = np.asarray(point)
+    both = _product(ext, np.stack([ext.sub(ext.one(), x), x]))
+    return both[0], both[1]
 
 
 def periodic_evals(air: Air, field, point: np.ndarray) -> np.ndarray:
@@ -129,10 +158,11 @@ def periodic_evals(air: Air, field, point: np.ndarray) -> np.ndarray:
     """
     ext = field.ext
     out = np.zeros((len(air.periodic), ext.d), dtype=field.dtype)
-    for j, vals in enumerate(air.periodic_values):
-        m = len(vals).bit_length() - 1
-        v = np.array([int(x) % field.p for x in vals], dtype=field.dtype)
-        out[j] = mle_eval(ext, v, np.asarray(point)[:m])
+    periods = [len(v) for v in air.periodic_values]
+    for size in sorted(set(periods)):  # one evaluation per distinct period
+        cols = [j for j, m in enumerate(periods) if m == size]
+        v = np.array([[int(x) % field.p for x in air.periodic_values[j]] for j in cols], dtype=field.dtype)
+        out[cols] = mle_eval(ext, ext.from_base(v), np.asarray(point)[: size.bit_length() - 1])
     return out
 
 
@@ -150,44 +180,44 @@ def _lagrange_weights(p: int, D: int) -> tuple[int, ...]:
 
 
 def interpolate_eval(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d)).
+    """Evaluate at x the polynomial of degree <= D given by its values at 0, 1, ..., D (shape (D+1, d))."""
+    return interpolate_eval_many(ext, np.asarray(values)[None], np.asarray(x)[None])[0]
+
+
+def interpolate_eval_many(ext, values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Batched interpolate_eval: values (B, D+1, d) at points x (B, d) -> (B, d).
 
     Lagrange form with precomputed node weights; the D+1 numerators
     prod_{m != k} (x - m) are products over rows of a (D+1, D+1) table
-    (1 on the diagonal), reduced pairwise: O(log D) vectorised calls, which is
-    what matters for the verifier's small sizes.
+    (1 on the diagonal), reduced pairwise: O(log D) vectorised calls for the
+    whole batch (the verifier evaluates all sumcheck rounds at once).
     """
     values = np.asarray(values)
-    D = values.shape[0] - 1
-    diffs = ext.sub(np.broadcast_to(np.asarray(x), (D + 1, ext.d)),
-                    ext.from_base(np.arange(D + 1, dtype=np.uint64).astype(ext.dtype)))  # x - m
-    table = np.broadcast_to(diffs, (D + 1, D + 1, ext.d)).copy()
-    table[np.arange(D + 1), np.arange(D + 1)] = ext.one()
-    while table.shape[1] > 1:  # pairwise products along the row
-        if table.shape[1] % 2:
-            table = np.concatenate([table, np.broadcast_to(ext.one(), (D + 1, 1, ext.d))], axis=1)
-        table = ext.mul(table[:, 0::2], table[:, 1::2])
+    B, D = values.shape[0], values.shape[1] - 1
+    nodes = ext.from_base(np.arange(D + 1, dtype=np.uint64).astype(ext.dtype))  # (D+1, d)
+    diffs = ext.sub(np.asarray(x)[:, None, :], nodes[None])  # (B, D+1, d): x - m
+    table = np.broadcast_to(diffs[:, None], (B, D + 1, D + 1, ext.d)).copy()
+    table[:, np.arange(D + 1), np.arange(D + 1)] = ext.one()
+    num = _product(ext, table)  # (B, D+1, d): prod over the row
     w = np.array(_lagrange_weights(ext.base.P, D), dtype=np.uint64).astype(ext.dtype)
-    terms = ext.mul_base(ext.mul(table[:, 0], values), w)  # (D+1, d)
-    while terms.shape[0] > 1:
-        if terms.shape[0] % 2:
-            terms = np.concatenate([terms, np.zeros((1, ext.d), dtype=ext.dtype)])
-        terms = ext.add(terms[0::2], terms[1::2])
-    return terms[0]
+    terms = ext.mul_base(ext.mul(num, values), w[None, :])  # (B, D+1, d)
+    return _sum(ext, terms)
 
 
 def verify_rounds(ext, claim: np.ndarray, round_polys: Sequence[np.ndarray], challenges: np.ndarray) -> np.ndarray:
     """Check s_i(0) + s_i(1) = claim_i for every round; return the final claim s_{n-1}(c_{n-1}).
 
-    Raises ValueError naming the first inconsistent round.
+    The round polynomials are all evaluated at their challenges in one batch
+    (claim_{i+1} = s_i(c_i) does not depend on the checks); raises ValueError
+    naming the first inconsistent round.
     """
-    claim = np.asarray(claim)
-    for i, (s, c) in enumerate(zip(round_polys, np.asarray(challenges))):
-        s = np.asarray(s)
-        if not ext.eq(ext.add(s[0], s[1]), claim):
-            raise ValueError(f"sumcheck round {i}: s(0) + s(1) != claim")
-        claim = interpolate_eval(ext, s, c)
-    return claim
+    polys = np.stack([np.asarray(s) for s in round_polys])  # (n, D+1, d)
+    evals = interpolate_eval_many(ext, polys, np.asarray(challenges)[: polys.shape[0]])
+    want = np.concatenate([np.asarray(claim)[None], evals[:-1]])
+    ok = ext.eq(ext.add(polys[:, 0], polys[:, 1]), want)
+    if not np.all(ok):
+        raise ValueError(f"sumcheck round {int(np.flatnonzero(~np.asarray(ok))[0])}: s(0) + s(1) != claim")
+    return evals[-1]
 
 
 # --------------------------------------------------------------------------- zerocheck

@@ -1,0 +1,138 @@
+"""Verifier timing: proves with the GPU prover (cached), then times verify() in
+process on ONE CPU core, best and median of N, with the compiled hemera
+permutation (numba, where installed) and with the pure-NumPy reference.
+
+Usage: python3 bench/verify.py [--sizes 12,14,16,20] [--air power] [--field goldilocks]
+       [--security 100] [--repeats 7] [--cache /tmp/wgprover-verify] [--process] [--json OUT]
+
+Also prints the hemera work of the query phase (PROTOCOL.md H.7): permutations
+and the number of sequential batched steps of the Merkle sweep. --process also
+times `wgprove verify FILE` as a whole process (median of 3).
+"""
+
+from __future__ import annotations
+
+import os
+
+for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[_v] = "1"  # one core: set before NumPy loads its BLAS
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import struct  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+from wgprover.air.examples import get_example  # noqa: E402
+from wgprover.field import get_field  # noqa: E402
+from wgprover.hemera import compiled  # noqa: E402
+from wgprover.pcs.basefold.config import BasefoldParams  # noqa: E402
+from wgprover.proof import layout, parse_header  # noqa: E402
+from wgprover.verifier import verify  # noqa: E402
+
+
+def cached_proof(cache: Path, field_name: str, air_name: str, n: int, params: BasefoldParams):
+    """(proof bytes, air, public) proved once by the GPU prover and kept under ``cache``."""
+    ex, f = get_example(air_name), get_field(field_name)
+    cols, pub = ex.generate(f, n, np.random.default_rng(1))
+    key = f"{air_name}-{field_name}-n{n}-R{params.log_blowup}k{params.fold}q{params.queries}b{params.pow_bits}f{params.final_log}"
+    path = cache / f"{key}.bin"
+    if not path.exists():
+        from wgprover.gpu import get_context
+        from wgprover.prover import prove_gpu
+
+        cache.mkdir(parents=True, exist_ok=True)
+        t0 = time.perf_counter()
+        proof = prove_gpu(get_context(), f, ex.air, cols, pub, params, check=False).proof
+        print(f"# proved {key} in {time.perf_counter() - t0:.1f} s", flush=True)
+        path.write_bytes(proof)
+    return path.read_bytes(), ex.air, {k: int(v) for k, v in dict(pub).items()}
+
+
+def hemera_work(proof: bytes) -> dict:
+    """Permutations and batched steps of the query-phase Merkle sweep."""
+    lay = layout(parse_header(proof)[0])
+    q = lay.st.params.queries
+    chains = [(-(-lay.leaf_elems(i) // 8), lay.path_len(i)) for i in range(lay.sched.layers)]
+    return {"merkle_permutations": q * sum(a + b for a, b in chains),
+            "merkle_steps": max(a + b for a, b in chains), "layers": len(chains)}
+
+
+def time_verify(proof: bytes, air, pub, repeats: int) -> dict:
+    v = verify(proof, air, pub)  # warm-up (constants, numba cache load)
+    assert v.accepted, v.reason
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        verify(proof, air, pub)
+        ts.append(time.perf_counter() - t0)
+    return {"best_s": min(ts), "median_s": statistics.median(ts)}
+
+
+def time_process(proof: bytes, air, cache: Path) -> float:
+    path = cache / "bench-verify.wgproof"
+    # PROTOCOL.md §8 by hand, the AIR JSON in declaration order: write_proof_file's
+    # sort_keys=True reorders `periodic` (c10 before c2), which changes the digest
+    air_json = json.dumps(air.to_dict()).encode()
+    path.write_bytes(proof + air_json + struct.pack("<I", len(air_json)) + b"AIR1")
+    cmd = [sys.executable, "-c", "from wgprover.cli import main; main()", "verify", str(path)]
+    ts = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="12,14,16")
+    ap.add_argument("--air", default="power")
+    ap.add_argument("--field", default="goldilocks")
+    ap.add_argument("--security", type=int, default=100)
+    ap.add_argument("--repeats", type=int, default=7)
+    ap.add_argument("--cache", default="/tmp/wgprover-verify")
+    ap.add_argument("--process", action="store_true", help="also time `wgprove verify` as a whole process")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    params = BasefoldParams.for_security(args.security)
+    cache = Path(args.cache)
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        proof, air, pub = cached_proof(cache, args.field, args.air, n, params)
+        row = {"air": args.air, "field": args.field, "log_rows": n, "width": air.width,
+               "proof_bytes": len(proof), **hemera_work(proof)}
+        row["compiled"] = time_verify(proof, air, pub, args.repeats) if compiled.available() else None
+        saved = compiled.compiled_permute
+        compiled.compiled_permute = lambda: None  # the pure-NumPy reference path
+        try:
+            row["numpy"] = time_verify(proof, air, pub, max(3, args.repeats // 2))
+        finally:
+            compiled.compiled_permute = saved
+        if args.process:
+            row["process_s"] = time_process(proof, air, cache)
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    meta = {"date": datetime.date.today().isoformat(), "commit": os.environ.get("WGPROVER_COMMIT", "unknown"),
+            "params": params.__dict__, "numba": compiled.available(), "python": sys.version.split()[0]}
+    print(f"# verify, one core, params {params} ({meta['date']}, numba={meta['numba']})")
+    print(f"{'n':>3}{'KB':>8}{'perms':>7}{'steps':>6}{'numba best':>12}{'median':>9}{'numpy best':>12}{'median':>9}")
+    for r in rows:
+        c = r["compiled"] or {"best_s": float("nan"), "median_s": float("nan")}
+        print(f"{r['log_rows']:>3}{r['proof_bytes'] / 1024:>8.1f}{r['merkle_permutations']:>7}{r['merkle_steps']:>6}"
+              f"{c['best_s'] * 1e3:>10.1f}ms{c['median_s'] * 1e3:>7.1f}ms"
+              f"{r['numpy']['best_s'] * 1e3:>10.1f}ms{r['numpy']['median_s'] * 1e3:>7.1f}ms")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
