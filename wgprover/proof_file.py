@@ -21,7 +21,9 @@ TRAILER = b"AIR1"
 
 
 def write_proof_file(path: str | os.PathLike, proof: bytes, air: Air) -> None:
-    air_json = json.dumps(air.to_dict(), sort_keys=True).encode()
+    # declaration order, never sort_keys: the order of periodic columns is part of
+    # the AIR's canonical bytes and so of its digest (docs/PROTOCOL.md §2.1)
+    air_json = json.dumps(air.to_dict()).encode()
     blob = proof + air_json + struct.pack("<I", len(air_json)) + TRAILER
     write_output(path, lambda f: f.write(blob))
 

@@ -96,7 +96,9 @@ def write_trace(path: str | os.PathLike, field: Field, air: Air, columns: np.nda
         raise TraceFormatError(f"number of rows {N} is not a power of two")
     if w != air.width:
         raise TraceFormatError(f"{w} columns but the AIR declares {air.width}")
-    air_text = json.dumps(air.to_dict(), sort_keys=True).encode()
+    # declaration order, never sort_keys: the order of periodic columns is part of
+    # the AIR's canonical bytes and so of its digest (docs/PROTOCOL.md §2.1)
+    air_text = json.dumps(air.to_dict()).encode()
     pub = air.public_values(field, public).astype("<u8")
     head = struct.pack(HEADER, MAGIC, VERSION, field.code, n, w, len(air_text), len(pub))
     pad = b"\0" * (-(HEADER_SIZE + len(air_text)) % 8)
