@@ -32,7 +32,10 @@ from wgprover.gpu import shaders  # noqa: E402
 
 # the one line of bb_redc that differs between the variants
 VARIANTS = {
-    "shifts": "let t = x.y + bb_mul_p_hi(m) + carry;",
+    # commit f102361's bb_mul_p_hi, inlined (15 m = 16 m - m needs 36 bits)
+    "shifts": ("let a_lo = m * 15u; let a_hi = (m >> 28u) - select(0u, 1u, (m << 4u) < m); "
+               "let lo = a_lo << 27u; "
+               "let t = x.y + (a_lo >> 5u) + (a_hi << 27u) + select(0u, 1u, lo + m < lo) + carry;"),
     "mul_wide": "let t = x.y + mul_wide(m, BB_P).y + carry;",
 }
 
