@@ -29,6 +29,7 @@ import numpy as np
 
 from ..air.evaluate import combined_ext, periodic_table
 from ..air.language import Air
+from ..protocol import Reject
 
 # --------------------------------------------------------------------------- multilinear helpers
 
@@ -372,3 +373,50 @@ def product_sumcheck(field, n: int, trace, beta, rho, gamma, challenges) -> tupl
         polys.append(ps.round(i))
         ps.fold(i, challenges[i])
     return np.stack(polys), ps.claims()
+
+
+# --------------------------------------------------------------------------- protocol steps
+
+
+def prove_zerocheck(ch, field, air: Air, trace: np.ndarray, public, part, r, alpha) -> tuple[np.ndarray, np.ndarray]:
+    """The zerocheck segment of a proof (``protocol.ZerocheckPart``) through a prover
+    channel: each round polynomial is sent and its challenge drawn; returns (rho, claims).
+    GPU twin: ``gpu.record_zerocheck``; verifier: ``verify_zerocheck``."""
+    n = len(part.rounds)
+    zc = ZerocheckReference(field, air, n, trace, public)
+    zc.setup(r, alpha)
+    rho = np.zeros((n, field.ext_degree), dtype=field.dtype)
+    for rnd in part.rounds:
+        ch.send(rnd.poly, zc.round(rnd.index))
+        rho[rnd.index] = ch.draw(rnd.challenge)
+        zc.fold(rnd.index, rho[rnd.index])
+    claims = zc.claims()
+    ch.send(part.claims, claims)
+    return rho, claims
+
+
+def receive_rounds(ch, rounds) -> tuple[list, np.ndarray]:
+    """The verifier's side of sumcheck rounds: (round polynomials, challenges)."""
+    polys, chal = [], []
+    for rnd in rounds:
+        polys.append(ch.receive(rnd.poly))
+        chal.append(ch.draw(rnd.challenge))
+    return polys, np.array(chal)
+
+
+def check_rounds(ext, claim, polys, challenges, what: str) -> np.ndarray:
+    """``verify_rounds`` with its failure as a protocol Reject naming ``what``."""
+    try:
+        return verify_rounds(ext, claim, polys, challenges)
+    except ValueError as e:
+        raise Reject(f"{what}: {e}") from None
+
+
+def verify_zerocheck(ch, field, air: Air, public, part, r, alpha) -> tuple[np.ndarray, np.ndarray]:
+    """Check the zerocheck segment; returns (rho, claims) for the opening."""
+    polys, rho = receive_rounds(ch, part.rounds)
+    claims = ch.receive(part.claims)
+    final = check_rounds(field.ext, np.zeros(field.ext_degree, dtype=field.dtype), polys, rho, "zerocheck")
+    if not np.array_equal(final, zerocheck_final_value(field, air, public, r, alpha, rho, claims)):
+        raise Reject("zerocheck: final claim != eq(r, rho) * C(rho)")
+    return rho, claims
