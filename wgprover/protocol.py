@@ -149,6 +149,13 @@ class ZerocheckPart:
     rounds: tuple[Round, ...]
     claims: Item
 
+    @property
+    def rho_slot(self) -> int:
+        """Slot of rho_0; rho_i follows at rho_slot + i (one draw per round, no draw between)."""
+        slots = [r.challenge.slot for r in self.rounds]
+        assert slots == list(range(slots[0], slots[0] + len(slots)))
+        return slots[0]
+
 
 @dataclass(frozen=True)
 class Plan:

@@ -1,6 +1,6 @@
 """NumPy reference of the sumcheck engine (twin of wgprover/sumcheck/gpu.py).
 
-Conventions (DESIGN.md §6 steps 2-3):
+Conventions (docs/PROTOCOL.md §5):
 
 * a multilinear polynomial over n variables is its evaluation table on
   {0,1}^n, index x = sum_i x_i 2^i (variable 0 is the lowest bit and is bound
@@ -90,7 +90,7 @@ def successor_table(ext, rho: np.ndarray) -> np.ndarray:
 
 
 def successor_eval(ext, rho: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, DESIGN.md §6 step 3).
+    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, docs/PROTOCOL.md §5).
 
     On booleans S(a, b) = 1 iff b = a + 1 mod 2^n.  With j the position of the
     lowest 0-bit of a: a_i = 1, b_i = 0 below j; a_j = 0, b_j = 1; equal above j.

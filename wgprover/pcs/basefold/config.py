@@ -32,7 +32,7 @@ class BasefoldParams:
     @classmethod
     def for_security(cls, bits: int, log_blowup: int = 2, fold: int = 4, pow_bits: int = 16, final_log: int = 4) -> "BasefoldParams":
         """The preset behind ``--security BITS``: enough queries that
-        queries * log_blowup + pow_bits >= bits (conjectured, DESIGN.md §6.5)."""
+        queries * log_blowup + pow_bits >= bits (conjectured, docs/PROTOCOL.md §5)."""
         pow_bits = min(pow_bits, max(0, bits - log_blowup))
         queries = max(1, math.ceil((bits - pow_bits) / log_blowup))
         return cls(log_blowup=log_blowup, fold=fold, queries=queries, pow_bits=pow_bits, final_log=final_log)
