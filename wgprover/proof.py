@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 
 import struct
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -52,28 +52,16 @@ class Statement:
         return head + self.air_digest + np.asarray(self.public, dtype="<u8").tobytes()
 
 
-@dataclass
 class Layout:
     """Byte offsets of every body item, read off the protocol description
     (``protocol.describe``, the one place the item order is written)."""
 
-    plan: object  # protocol.Plan
-    offsets: dict = dc_field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.offsets = {it.name: it.offset for it in self.plan.items}
-
-    @property
-    def st(self) -> Statement:
-        return self.plan.st
-
-    @property
-    def sched(self) -> Schedule:
-        return self.plan.sched
-
-    @property
-    def total(self) -> int:
-        return self.plan.total
+    def __init__(self, plan) -> None:
+        self.plan = plan  # protocol.Plan
+        self.st: Statement = plan.st
+        self.sched: Schedule = plan.sched
+        self.total: int = plan.total
+        self.offsets = {it.name: it.offset for it in plan.items}
 
     def leaf_elems(self, i: int) -> int:
         """Base-field elements in one leaf of layer i."""

@@ -21,7 +21,8 @@ import numpy as np
 from .air.evaluate import check_trace as _first_violation
 from .field import Field
 from .hemera.params import P as GL_P
-from .pcs.basefold.config import BasefoldParams, Schedule, schedule
+from .pcs import pcs_for
+from .pcs.basefold.config import BasefoldParams, Schedule
 from .proof import DIGEST_BYTES, Statement
 from .security import report
 from .transcript.reference import Transcript, tag_elements
@@ -135,12 +136,6 @@ class Description:
         poly = self.item(f"{prefix}{index}", EXT, degree + 1)
         return Round(index, poly, self.draw(**{f"{challenge}{index}": 1}))
 
-    def items(self) -> list[Item]:
-        return [x for x in self.sequence if isinstance(x, Item)]
-
-    def draws(self) -> list[Draw]:
-        return [x for x in self.sequence if isinstance(x, Draw)]
-
 
 @dataclass(frozen=True)
 class ZerocheckPart:
@@ -162,18 +157,22 @@ class Plan:
     """The whole proof of one statement, in transcript order (docs/PROTOCOL.md §7)."""
 
     st: Statement
-    sched: Schedule
+    sched: Schedule  # the PCS's folding schedule (opening.sched)
     root0: Item  # the trace commitment (docs/PROTOCOL.md §3)
     r_alpha: Draw  # r (n challenges) and alpha: the zerocheck's point and batching
     zerocheck: ZerocheckPart
     beta_gamma: Draw  # beta (column combination) and gamma (successor weight)
     opening: object  # the PCS's own segment (pcs.basefold.spec.Opening)
-    items: tuple[Item, ...]
-    draws: tuple[Draw, ...]
+    sequence: tuple  # every Item and Draw, in transcript order
     total: int
 
-    def item(self, name: str) -> Item:
-        return next(it for it in self.items if it.name == name)
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(x for x in self.sequence if isinstance(x, Item))
+
+    @property
+    def draws(self) -> tuple[Draw, ...]:
+        return tuple(x for x in self.sequence if isinstance(x, Draw))
 
     @property
     def challenge_slots(self) -> int:
@@ -182,18 +181,15 @@ class Plan:
 
 def describe(st: Statement) -> Plan:
     """The ordered description of a proof of ``st``: the one place the item order is written."""
-    from .pcs import pcs_for
-
     n, w = st.n, st.width
-    sched = schedule(n, st.params)
     b = Description(st)
     root0 = b.item("root0", DIGEST, 1)
     r_alpha = b.draw(r=n, alpha=1)
     rounds = tuple(b.round(i, "zc", st.degree, "rho") for i in range(n))
     zc = ZerocheckPart(rounds, b.item("claims", EXT, 2 * w))
     beta_gamma = b.draw(beta=1, gamma=1)
-    opening = pcs_for(st.params).spec.describe(b, st, sched)
-    return Plan(st, sched, root0, r_alpha, zc, beta_gamma, opening, tuple(b.items()), tuple(b.draws()), b.total)
+    opening = pcs_for(st.params).spec.describe(b, st)
+    return Plan(st, opening.sched, root0, r_alpha, zc, beta_gamma, opening, tuple(b.sequence), b.total)
 
 
 # -- statement, transcript start, trace check ---------------------------------------

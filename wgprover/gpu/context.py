@@ -265,7 +265,13 @@ def get_context(
     if key in _CONTEXTS:
         return _CONTEXTS[key]
 
-    chosen = choose_adapter(adapter, backend)
+    ctx = _open_context(choose_adapter(adapter, backend), profile, int64)
+    _CONTEXTS[key] = ctx
+    return ctx
+
+
+def _open_context(chosen, profile: str, int64: bool | None) -> GpuContext:
+    """Open a device on ``chosen`` with the profile's limits and the features used."""
     desc = _describe(chosen)
     adapter_features = set(chosen.features)
     alimits = dict(chosen.limits)
@@ -293,18 +299,8 @@ def get_context(
     except Exception as e:  # noqa: BLE001
         raise GpuUnavailable(f"could not open a device on {desc.summary!r}: {e}") from None
 
-    full_limits = dict(device.limits)
-    ctx = GpuContext(
-        adapter=chosen,
-        device=device,
-        profile=profile,
-        int64=use_int64,
-        features=frozenset(device.features),
-        limits=full_limits,
-        description=desc,
-    )
-    _CONTEXTS[key] = ctx
-    return ctx
+    return GpuContext(adapter=chosen, device=device, profile=profile, int64=use_int64,
+                      features=frozenset(device.features), limits=dict(device.limits), description=desc)
 
 
 def adapter_report() -> list[dict]:

@@ -193,31 +193,31 @@ def _record_tiled(rec, field, files, entry, buf, log_n, cols, passes, tb, flags_
             rec.dispatch(k, bindings, tiles)
 
 
-def record_forward(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
-    """In place: natural-order coefficients -> evaluations in bit-reversed order
-    (out[i] = f(ω_N^bitrev(i))), each of ``cols`` columns of 2^log_n."""
+def _record_ntt(rec, field: Field, buf, log_n: int, cols: int, tile_log: int | None, inverse: bool) -> None:
     ctx = rec.ctx
     _check(field, log_n, cols)
     if log_n == 0:
         return
     tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-    fwd, _, consts = _tables(ctx, field, log_n)
-    _record_tiled(rec, field, _NTT_FILES, "forward", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb,
-                  tables=(fwd, consts))
+    fwd, inv, consts = _tables(ctx, field, log_n)
+    passes = passes_for(ctx, field, log_n, tb)
+    if inverse:  # DIT: low stage bits first, the 1/N factor fused into the last pass
+        _record_tiled(rec, field, _NTT_FILES, "inverse", buf, log_n, cols, passes[::-1], tb, flags_last=1,
+                      tables=(inv, consts))
+    else:
+        _record_tiled(rec, field, _NTT_FILES, "forward", buf, log_n, cols, passes, tb, tables=(fwd, consts))
+
+
+def record_forward(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+    """In place: natural-order coefficients -> evaluations in bit-reversed order
+    (out[i] = f(ω_N^bitrev(i))), each of ``cols`` columns of 2^log_n."""
+    _record_ntt(rec, field, buf, log_n, cols, tile_log, inverse=False)
 
 
 def record_inverse(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: bit-reversed evaluations -> natural-order coefficients (exact
     inverse of ``record_forward``; the 1/N factor is fused into the last pass)."""
-    ctx = rec.ctx
-    _check(field, log_n, cols)
-    if log_n == 0:
-        return
-    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-    _, inv, consts = _tables(ctx, field, log_n)
-    passes = passes_for(ctx, field, log_n, tb)[::-1]  # DIT: low stage bits first
-    _record_tiled(rec, field, _NTT_FILES, "inverse", buf, log_n, cols, passes, tb, flags_last=1,
-                  tables=(inv, consts))
+    _record_ntt(rec, field, buf, log_n, cols, tile_log, inverse=True)
 
 
 def record_lde(

@@ -7,31 +7,20 @@ from __future__ import annotations
 import importlib
 
 
+PARTS = ("spec", "prove", "gpu", "verify")
+
+
 class Pcs:
-    """The four modules of one scheme, imported on first use (the verifier never
-    imports the GPU module)."""
+    """The four modules of one scheme (``PARTS``) as attributes, imported on
+    first use (the verifier never imports the GPU module)."""
 
     def __init__(self, package: str) -> None:
         self.package = package
 
-    def _part(self, name: str):
-        return importlib.import_module(f"{self.package}.{name}")
-
-    @property
-    def spec(self):
-        return self._part("spec")
-
-    @property
-    def prove(self):
-        return self._part("prove")
-
-    @property
-    def gpu(self):
-        return self._part("gpu")
-
-    @property
-    def verify(self):
-        return self._part("verify")
+    def __getattr__(self, part: str):
+        if part not in PARTS:
+            raise AttributeError(f"a polynomial commitment scheme has no part {part!r} (parts: {', '.join(PARTS)})")
+        return importlib.import_module(f"{self.package}.{part}")
 
 
 def pcs_for(params) -> Pcs:

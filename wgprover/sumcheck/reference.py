@@ -194,6 +194,25 @@ def verify_rounds(ext, claim: np.ndarray, round_polys: Sequence[np.ndarray], cha
 # --------------------------------------------------------------------------- zerocheck
 
 
+def _check_round(what: str, set_up: bool, expected: int, round_idx: int) -> None:
+    if not set_up:
+        raise RuntimeError(f"{what}: call setup first")
+    if round_idx != expected:
+        raise ValueError(f"{what}: expected round {expected}, got {round_idx}")
+
+
+def _next_fold(what: str, expected: int, round_idx: int) -> int:
+    """The round counter after fold ``round_idx``; folds must come in order."""
+    if round_idx != expected:
+        raise ValueError(f"{what}: expected fold {expected}, got {round_idx}")
+    return expected + 1
+
+
+def _check_folded(what: str, folds: int, n: int) -> None:
+    if folds != n:
+        raise RuntimeError(f"{what}: claims need {n} folds, have {folds}")
+
+
 class ZerocheckReference:
     """Zerocheck prover state; method names mirror :class:`wgprover.sumcheck.gpu.ZerocheckGpu`.
 
@@ -239,10 +258,7 @@ class ZerocheckReference:
 
     def round(self, round_idx: int) -> np.ndarray:
         """Round polynomial values s(0..D), shape (D + 1, d)."""
-        if self._eq is None:
-            raise RuntimeError("zerocheck: call setup(r, alpha) first")
-        if round_idx != self._round:
-            raise ValueError(f"zerocheck: expected round {self._round}, got {round_idx}")
+        _check_round("zerocheck", self._eq is not None, self._round, round_idx)
         E = self.field.ext
         t0, t1 = self._tables[:, 0::2], self._tables[:, 1::2]
         e0, e1 = self._eq[0::2], self._eq[1::2]
@@ -259,16 +275,12 @@ class ZerocheckReference:
 
     def fold(self, round_idx: int, challenge: np.ndarray) -> None:
         """Bind variable ``round_idx`` to ``challenge`` (d,) in every table."""
-        if round_idx != self._round:
-            raise ValueError(f"zerocheck: expected fold {self._round}, got {round_idx}")
-        self._tables = fold(self.field.ext, self._tables, np.asarray(challenge))
-        self._eq = fold(self.field.ext, self._eq, np.asarray(challenge))
-        self._round += 1
+        self._round = _next_fold("zerocheck", self._round, round_idx)
+        self._tables, self._eq = (fold(self.field.ext, t, np.asarray(challenge)) for t in (self._tables, self._eq))
 
     def claims(self) -> np.ndarray:
         """T_k(rho) then N_k(rho): shape (2w, d); valid after n folds."""
-        if self._round != self.n:
-            raise RuntimeError(f"zerocheck: claims need {self.n} folds, have {self._round}")
+        _check_folded("zerocheck", self._round, self.n)
         return self._tables[: 2 * self.air.width, 0].copy()
 
 
@@ -325,10 +337,7 @@ class ProductSumcheckReference:
 
     def round(self, round_idx: int) -> np.ndarray:
         """s(0), s(1), s(2): shape (3, d)."""
-        if self._g is None:
-            raise RuntimeError("product sumcheck: call setup first")
-        if round_idx != self._round:
-            raise ValueError(f"product sumcheck: expected round {self._round}, got {round_idx}")
+        _check_round("product sumcheck", self._g is not None, self._round, round_idx)
         E = self.field.ext
         g0, g1, w0, w1 = self._g[0::2], self._g[1::2], self._W[0::2], self._W[1::2]
         g2 = E.sub(E.add(g1, g1), g0)
@@ -336,16 +345,12 @@ class ProductSumcheckReference:
         return np.stack([field_sum(self.field.base, E.mul(a, b), axis=0) for a, b in ((g0, w0), (g1, w1), (g2, w2))])
 
     def fold(self, round_idx: int, challenge: np.ndarray) -> None:
-        if round_idx != self._round:
-            raise ValueError(f"product sumcheck: expected fold {self._round}, got {round_idx}")
-        self._g = fold(self.field.ext, self._g, np.asarray(challenge))
-        self._W = fold(self.field.ext, self._W, np.asarray(challenge))
-        self._round += 1
+        self._round = _next_fold("product sumcheck", self._round, round_idx)
+        self._g, self._W = (fold(self.field.ext, t, np.asarray(challenge)) for t in (self._g, self._W))
 
     def claims(self) -> np.ndarray:
         """g(c), W(c): shape (2, d); valid after n folds."""
-        if self._round != self.n:
-            raise RuntimeError(f"product sumcheck: claims need {self.n} folds, have {self._round}")
+        _check_folded("product sumcheck", self._round, self.n)
         return np.stack([self._g[0], self._W[0]])
 
 

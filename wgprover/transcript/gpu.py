@@ -13,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..field import Field
+from ..gpu.recorder import u32s
 from ..hemera import gpu as hemera_gpu
+from ..protocol import DIGEST, start_transcript
 
 NO_PROOF = 0xFFFF_FFFF
 KIND_GL, KIND_FE, KIND_NONCE = 0, 1, 2
@@ -68,7 +70,7 @@ class GpuTranscript:
     def _dispatch(self, rec, src, proof, params: list[int]) -> None:
         rec.dispatch(
             self._op,
-            [self.state, src or self._dummy_src, proof or self._dummy_proof, self.challenges, self.aux, np.array(params, dtype=np.uint32)],
+            [self.state, src or self._dummy_src, proof or self._dummy_proof, self.challenges, self.aux, u32s(*params)],
             1,
         )
 
@@ -93,7 +95,7 @@ class GpuTranscript:
         if bits > 0:
             chunk = 1 << min(bits + 2, 24)
             for c in range(POW_CHUNKS):
-                params = np.array([c * chunk, bits, aux_word, chunk], dtype=np.uint32)
+                params = u32s(c * chunk, bits, aux_word, chunk)
                 rec.dispatch(self._pow, [self.state, self.aux, params], (chunk + 63) // 64)
         self._dispatch(rec, None, proof, [0, KIND_NONCE, 1, 0, proof_word, 0, aux_word, 0])
 
@@ -111,22 +113,13 @@ class GpuChannel:
     into ``rec``; nothing is read back."""
 
     def __init__(self, rec, field: Field, plan, proof_buf, items_buf) -> None:
-        from ..protocol import start_transcript
-
         p = plan.st.params
-        memory = TranscriptMemory(plan.challenge_slots, p.queries, plan.sched.layers)
+        memory = TranscriptMemory(plan.challenge_slots, p.queries, len(plan.opening.queries))
         self.rec, self.field, self.plan = rec, field, plan
         self.proof, self.items = proof_buf, items_buf
         self.gt = GpuTranscript(rec.ctx, field, start_transcript(plan.st).state, memory)
         self.gt.init_aux({memory.pow_word: 0xFFFF_FFFF if p.pow_bits else 0})
-
-    @property
-    def challenges(self):
-        return self.gt.challenges
-
-    @property
-    def memory(self) -> TranscriptMemory:
-        return self.gt.memory
+        self.challenges, self.memory = self.gt.challenges, memory
 
     def out(self, item) -> tuple:
         """(buffer, base-element offset) where a kernel writes ``item``'s values."""
@@ -135,8 +128,6 @@ class GpuChannel:
     def send(self, item, src=None, src_offset: int = 0) -> None:
         """Absorb ``item`` and copy it into the proof: a digest from ``src`` at byte
         ``src_offset``, extension elements from ``items`` at the item's offset."""
-        from ..protocol import DIGEST
-
         if item.kind == DIGEST:
             self.gt.absorb(self.rec, src, src_offset // 4, 4 * item.count, KIND_GL, self.proof, item.offset // 4)
         else:

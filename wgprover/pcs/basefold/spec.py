@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ...protocol import DIGEST, EXT, LEAVES, NONCE, PATHS
-from .config import Schedule
+from .config import Schedule, schedule
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,12 @@ class LayerQuery:
 
 @dataclass(frozen=True)
 class Opening:
+    sched: Schedule
     rounds: tuple  # protocol.Round, one per variable
     ends: tuple  # LayerEnd or None, aligned with rounds
     final: object  # protocol.Item
     nonce: object  # protocol.Item
-    queries: tuple[LayerQuery, ...]
-
-    def end_of(self, i: int) -> LayerEnd | None:
-        return self.ends[i]
+    queries: tuple[LayerQuery, ...]  # one block of query indices per entry (TranscriptMemory)
 
 
 def layer_ends(sched: Schedule) -> dict[int, int]:
@@ -67,8 +65,9 @@ def leaf_elems(st, sched: Schedule, i: int) -> int:
     return (1 << sched.steps[i]) * per
 
 
-def describe(b, st, sched: Schedule) -> Opening:
+def describe(b, st) -> Opening:
     """Append Basefold's items and draws to the description builder ``b``."""
+    sched = schedule(st.n, st.params)
     ends_at = layer_ends(sched)
     rounds, ends = [], []
     for i in range(st.n):
@@ -83,4 +82,4 @@ def describe(b, st, sched: Schedule) -> Opening:
         per, h = leaf_elems(st, sched, i), sched.log_leaves(i)
         queries.append(LayerQuery(i, shift, b.item(f"leaves{i}", LEAVES, q * per),
                                   b.item(f"paths{i}", PATHS, q * h), per, h))
-    return Opening(tuple(rounds), tuple(ends), final, nonce, tuple(queries))
+    return Opening(sched, tuple(rounds), tuple(ends), final, nonce, tuple(queries))
