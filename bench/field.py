@@ -35,12 +35,12 @@ def measure(ctx, field, log_n: int, reps: int) -> dict:
     out = ctx.buffer(a.nbytes)
     # correctness on a prefix before timing
     rec = ctx.recorder()
-    fgpu.record_mul_chain(rec, ctx, field, abuf, bbuf, out, n, 3)
+    fgpu.record_mul_chain(rec, field, abuf, bbuf, out, n, 3)
     rec.submit()
     got = ctx.read(out, field.dtype, 4096)
     want = field.base.mul(field.base.mul(field.base.mul(a[:4096], b[:4096]), b[:4096]), b[:4096])
     assert np.array_equal(got, want), "mul chain disagrees with NumPy"
-    t, method = gpu_time(ctx, lambda rec: fgpu.record_mul_chain(rec, ctx, field, abuf, bbuf, out, n, reps), repeats=5)
+    t, method = gpu_time(ctx, lambda rec: fgpu.record_mul_chain(rec, field, abuf, bbuf, out, n, reps), repeats=5)
     return {"field": field.name, "path": ctx.field_path, "n": n, "reps": reps, "seconds": t,
             "gmul_per_s": n * reps / t / 1e9, "method": method}
 

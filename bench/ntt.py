@@ -46,7 +46,7 @@ def timed(ctx, record, wall_reps: int) -> tuple[float, str]:
 
 def copy_bandwidth(ctx, nbytes: int, wall_reps: int) -> dict:
     src, dst = ctx.buffer(nbytes, label="copy-src"), ctx.buffer(nbytes, label="copy-dst")
-    t, method = timed(ctx, lambda rec: gpu.record_copy(rec, ctx, src, dst, nbytes), wall_reps)
+    t, method = timed(ctx, lambda rec: gpu.record_copy(rec, None, src, dst, nbytes), wall_reps)
     return {"bytes": nbytes, "seconds": t, "gb_per_s": 2 * nbytes / t / 1e9, "method": method}
 
 
@@ -58,8 +58,8 @@ def check(ctx, field, log_n: int) -> None:
     x = field.base.random(rng, 1 << log_n)
     buf = ctx.upload(x)
     rec = ctx.recorder()
-    gpu.record_forward(rec, ctx, field, buf, log_n, 1)
-    gpu.record_inverse(rec, ctx, field, buf, log_n, 1)
+    gpu.record_forward(rec, field, buf, log_n, 1)
+    gpu.record_inverse(rec, field, buf, log_n, 1)
     rec.submit()
     assert np.array_equal(ctx.read(buf, field.dtype, x.size), x), "inverse(forward(x)) != x"
 
@@ -73,11 +73,11 @@ def measure(ctx, field, log_n: int, batch: int, copy_gbs: float, wall_reps: int)
         # the tile (hence the plan) depends on the batch: an LDE runs cols*2 columns
         passes = len(gpu.passes_for(ctx, field, log_n, cols=cols if kind == "ntt" else 2 * cols))
         if kind == "ntt":
-            record = lambda rec, src=src, cols=cols: gpu.record_forward(rec, ctx, field, src, log_n, cols)  # noqa: E731
+            record = lambda rec, src=src, cols=cols: gpu.record_forward(rec, field, src, log_n, cols)  # noqa: E731
             traffic = passes * 2 * cols * n * B
         else:
             dst = ctx.buffer(2 * cols * n * B, label="lde-dst")
-            record = lambda rec, src=src, dst=dst, cols=cols: gpu.record_lde(rec, ctx, field, src, dst, log_n, 1, cols)  # noqa: E731
+            record = lambda rec, src=src, dst=dst, cols=cols: gpu.record_lde(rec, field, src, dst, log_n, 1, cols)  # noqa: E731
             traffic = cols * n * B + 2 * cols * n * B + (passes - 1) * 2 * (2 * cols * n * B)
         t, method = timed(ctx, record, wall_reps)
         gbs = traffic / t / 1e9

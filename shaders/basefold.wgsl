@@ -1,6 +1,7 @@
-// Basefold folding on the GPU (PROTOCOL.md §5). NumPy twin:
-// wgprover/pcs/basefold/reference.py (combine_columns, fold_codeword) and
-// reference_prover.final_coefficients.
+// Basefold folding on the GPU (docs/PROTOCOL.md §5). Wrappers and NumPy twins
+// of the same names: wgprover/pcs/basefold/gpu.py (record_fold_first,
+// record_fold_next, record_final_poly) and reference.py (fold_first, fold_next,
+// final_poly).
 //
 // Codewords are bit-reversed, so a folding coset of 2^s positions is contiguous;
 // one invocation folds one coset s times in registers:

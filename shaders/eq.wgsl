@@ -1,4 +1,4 @@
-// eq(r, x) tables built on the GPU from challenges in a buffer (DESIGN.md §6 step 2).
+// eq(r, x) tables built on the GPU from challenges in a buffer (docs/PROTOCOL.md §5).
 // Twin: wgprover/sumcheck/reference.py::eq_table.  Index x = sum_i x_i 2^i.
 //
 // eq_expand doubles a table in place, binding the next variable as the new top

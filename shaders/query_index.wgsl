@@ -1,4 +1,5 @@
-// Per-layer query leaf indices: dst[k] = src[k] >> shift (PROTOCOL.md §6).
+// Per-layer query leaf indices: dst[k] = src[k] >> shift (docs/PROTOCOL.md §5).
+// Wrapper and twin: pcs/basefold/gpu.py::record_shift_indices, reference.py::shift_indices.
 
 struct ShiftParams {
     src: u32,

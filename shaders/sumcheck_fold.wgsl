@@ -1,5 +1,5 @@
 // Binding the lowest variable of several extension tables to a challenge read
-// from a buffer (DESIGN.md §6): t'[i] = t[2i] + r (t[2i+1] - t[2i]), r = chal[slot].
+// from a buffer (docs/PROTOCOL.md §4-5): t'[i] = t[2i] + r (t[2i+1] - t[2i]), r = chal[slot].
 // Twin: wgprover/sumcheck/reference.py::fold.  Table j of the source starts at
 // src_off + j * src_stride, of the destination at dst_off + j * dst_stride.
 

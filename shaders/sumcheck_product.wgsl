@@ -1,4 +1,4 @@
-// Product sumcheck sum_y g(y) W(y) (DESIGN.md §6 step 3).  Twin:
+// Product sumcheck sum_y g(y) W(y) (docs/PROTOCOL.md §5).  Twin:
 // wgprover/sumcheck/reference.py::ProductSumcheckReference.
 //   ps_build_g: g[y] = sum_k beta^k T_k[y] (Horner over the base-field trace,
 //               column-major, w columns of 2^n), beta = chal[slot]  -> dst[0 .. 2^n)

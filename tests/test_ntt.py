@@ -80,7 +80,7 @@ def test_multipass_with_small_tiles(ctx, field, rng, log_n, cols):
         assert np.array_equal(got, want(field, x)), name
     src, dst = ctx.upload(x), ctx.buffer(x.size * B * 4)
     rec = ctx.recorder()
-    gpu.record_lde(rec, ctx, field, src, dst, log_n, 2, cols, field.base.GENERATOR, tile_log=5)
+    gpu.record_lde(rec, field, src, dst, log_n, 2, cols, field.base.GENERATOR, tile_log=5)
     rec.submit()
     got = ctx.read(dst, field.dtype, x.size * 4).reshape(cols, -1)
     assert np.array_equal(got, ref.lde(field, x, 2, field.base.GENERATOR))
@@ -102,10 +102,10 @@ def test_chained_recording_one_sync(ctx, field, rng, flush):
     big = ctx.buffer(x.nbytes * 2)
     syncs = ctx.syncs
     rec = ctx.recorder()
-    for step in (lambda: gpu.record_mobius(rec, ctx, field, buf, log_n, cols),
-                 lambda: gpu.record_lde(rec, ctx, field, buf, big, log_n, 1, cols),
-                 lambda: gpu.record_inverse(rec, ctx, field, big, log_n + 1, cols),
-                 lambda: gpu.record_zeta(rec, ctx, field, big, log_n + 1, cols)):
+    for step in (lambda: gpu.record_mobius(rec, field, buf, log_n, cols),
+                 lambda: gpu.record_lde(rec, field, buf, big, log_n, 1, cols),
+                 lambda: gpu.record_inverse(rec, field, big, log_n + 1, cols),
+                 lambda: gpu.record_zeta(rec, field, big, log_n + 1, cols)):
         step()
         if flush:
             rec.flush()
@@ -156,8 +156,8 @@ def test_roundtrip_on_device(ctx, field, rng):
     x = _inputs(field, rng, cols, 1 << log_n)
     buf = ctx.upload(x)
     rec = ctx.recorder()
-    gpu.record_forward(rec, ctx, field, buf, log_n, cols)
-    gpu.record_inverse(rec, ctx, field, buf, log_n, cols)
+    gpu.record_forward(rec, field, buf, log_n, cols)
+    gpu.record_inverse(rec, field, buf, log_n, cols)
     rec.submit()
     assert np.array_equal(ctx.read(buf, field.dtype, x.size).reshape(x.shape), x)
 
@@ -180,6 +180,6 @@ def test_bad_arguments(ctx, field):
         gpu.forward(ctx, field, np.full(4, field.p, dtype=np.uint64))
     buf = ctx.buffer(64)
     with pytest.raises(ValueError):
-        gpu.record_lde(ctx.recorder(), ctx, field, buf, buf, 2, 1, 1)
+        gpu.record_lde(ctx.recorder(), field, buf, buf, 2, 1, 1)
     with pytest.raises(ValueError):
-        gpu.record_forward(ctx.recorder(), ctx, field, buf, field.base.TWO_ADICITY + 1, 1)
+        gpu.record_forward(ctx.recorder(), field, buf, field.base.TWO_ADICITY + 1, 1)

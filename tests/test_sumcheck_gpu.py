@@ -26,7 +26,7 @@ def test_eq_table(ctx, field, rng, n):
     cbuf = ctx.upload(r)
     tbuf = ctx.buffer((1 << n) * E.d * field.base.BYTES)
     rec = ctx.recorder()
-    G.record_eq_table(ctx, field, rec, cbuf, 2, n, tbuf)
+    G.record_eq_table(rec, field, cbuf, 2, n, tbuf)
     rec.submit()
     got = ctx.read(tbuf, field.dtype, (1 << n) * E.d).reshape(-1, E.d)
     assert np.array_equal(got, R.eq_table(E, r[2:]))

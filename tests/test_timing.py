@@ -16,7 +16,7 @@ def _work(ctx, field, rng):
     abuf, bbuf = ctx.upload(a), ctx.upload(b)
     out = ctx.buffer(n * B.BYTES)
     want = B.mul(a, B.mul(B.sqr(b), B.sqr(b)))
-    return lambda rec: fgpu.record_mul_chain(rec, ctx, field, abuf, bbuf, out, n, 4), out, want
+    return lambda rec: fgpu.record_mul_chain(rec, field, abuf, bbuf, out, n, 4), out, want
 
 
 @pytest.mark.parametrize("batched", [False, True], ids=["separate", "batched"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from wgprover.transcript.gpu import KIND_FE, KIND_GL, GpuTranscript
+from wgprover.transcript.gpu import KIND_FE, KIND_GL, GpuTranscript, TranscriptMemory
 from wgprover.transcript.reference import Transcript, tag_elements
 
 
@@ -15,7 +15,8 @@ def _run_both(ctx, field, rng, bits):
     gl_data = rng.integers(0, field.p if field.name == "goldilocks" else 2**63, size=11, dtype=np.uint64)
     gl_data = np.minimum(gl_data, np.uint64(0xFFFF_FFFF_0000_0000))
     fe_data = field.base.random(rng, 13)
-    g = GpuTranscript(ctx, field, t.state, challenge_slots=8, aux_words=64)
+    mem = TranscriptMemory(challenge_slots=8, queries=20, index_blocks=2)
+    g = GpuTranscript(ctx, field, t.state, mem)
     src = ctx.upload(np.concatenate([gl_data.view(np.uint32), fe_data.view(np.uint32)]))
     proof = ctx.buffer(4096)
     rec = ctx.recorder()
@@ -27,19 +28,19 @@ def _run_both(ctx, field, rng, bits):
     t.absorb_field(fe_data)
     g.squeeze_challenges(rec, 3, 5)
     want_c2 = t.challenges(5)
-    g.init_aux({40: 0xFFFF_FFFF} if bits else {40: 0})
-    g.grind(rec, bits, 40, proof, 200)
+    g.init_aux({mem.pow_word: 0xFFFF_FFFF if bits else 0})
+    g.grind(rec, bits, mem.pow_word, proof, 200)
     nonce = t.grind(bits)
-    g.squeeze_indices(rec, 0, 20, 10)
+    g.squeeze_indices(rec, mem.index_word(0), 20, 10)
     want_idx = t.indices(20, 10)
     rec.submit()
     d = field.ext_degree
     chal = ctx.read(g.challenges, field.dtype, 8 * d).reshape(8, d)
     assert np.array_equal(chal[:3], want_c1)
     assert np.array_equal(chal[3:8], want_c2)
-    aux = ctx.read(g.aux, np.uint32, 64)
-    assert int(aux[40]) == nonce
-    assert np.array_equal(aux[:20], want_idx)
+    aux = ctx.read(g.aux, np.uint32, mem.aux_words)
+    assert int(aux[mem.pow_word]) == nonce
+    assert np.array_equal(aux[mem.index_word(0) : mem.index_word(0) + 20], want_idx)
     words = ctx.read(proof, np.uint32, 300)
     assert np.array_equal(words[: 2 * gl_data.size], gl_data.view(np.uint32))
     assert np.array_equal(words[100 : 100 + fe_data.nbytes // 4], fe_data.view(np.uint32))

@@ -7,12 +7,12 @@ from __future__ import annotations
 import functools
 
 import struct
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
 
 import numpy as np
 
 from .field import Field, field_from_code
-from .pcs.basefold.config import BasefoldParams, Schedule, schedule
+from .pcs.basefold.config import BasefoldParams, Schedule
 
 MAGIC = b"WGPROOF1"
 VERSION = 1
@@ -52,62 +52,29 @@ class Statement:
         return head + self.air_digest + np.asarray(self.public, dtype="<u8").tobytes()
 
 
-@dataclass
 class Layout:
-    """Byte offsets of every body item, derived from the statement."""
+    """Byte offsets of every body item, read off the protocol description
+    (``protocol.describe``, the one place the item order is written)."""
 
-    st: Statement
-    sched: Schedule
-    offsets: dict = dc_field(default_factory=dict)
-    total: int = 0
-
-    @property
-    def fe(self) -> int:
-        return self.st.field.base.BYTES
-
-    @property
-    def ef(self) -> int:
-        return self.fe * self.st.field.ext_degree
-
-    def _put(self, name: str, size: int) -> None:
-        self.offsets[name] = self.total
-        self.total += size
-        assert self.total % 4 == 0
-
-    def build(self) -> "Layout":
-        st, sc = self.st, self.sched
-        n, w, D, ef = st.n, st.width, st.degree, self.ef
-        self.total = len(st.header_bytes())
-        self._put("root0", DIGEST_BYTES)
-        for i in range(n):
-            self._put(f"zc{i}", (D + 1) * ef)
-        self._put("claims", 2 * w * ef)
-        bounds = {sc.boundary(j): j + 1 for j in range(sc.layers)}
-        for i in range(n):
-            self._put(f"bs{i}", 3 * ef)
-            j = bounds.get(i + 1)
-            if j is not None and j < sc.layers:
-                self._put(f"root{j}", DIGEST_BYTES)
-            elif j == sc.layers:
-                self._put("final", (1 << sc.final_vars) * ef)
-        self._put("nonce", 8)
-        for i in range(sc.layers):
-            self._put(f"leaves{i}", st.params.queries * self.leaf_elems(i) * self.fe)
-            self._put(f"paths{i}", st.params.queries * self.path_len(i) * DIGEST_BYTES)
-        return self
+    def __init__(self, plan) -> None:
+        self.plan = plan  # protocol.Plan
+        self.st: Statement = plan.st
+        self.sched: Schedule = plan.sched
+        self.total: int = plan.total
+        self.offsets = {it.name: it.offset for it in plan.items}
 
     def leaf_elems(self, i: int) -> int:
         """Base-field elements in one leaf of layer i."""
-        per = self.st.width if i == 0 else self.st.field.ext_degree
-        return (1 << self.sched.steps[i]) * per
+        return self.plan.opening.queries[i].leaf_elems
 
     def path_len(self, i: int) -> int:
-        return self.sched.log_leaves(i)
-
+        return self.plan.opening.queries[i].path_len
 
 
 def layout(st: Statement) -> Layout:
-    return Layout(st, schedule(st.n, st.params)).build()
+    from .protocol import describe  # the spine imports this module for Statement
+
+    return Layout(describe(st))
 
 
 def air_digest(air) -> bytes:

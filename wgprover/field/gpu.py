@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..gpu.recorder import u32s
 from . import Field
 
 OPS = {"add": 0, "sub": 1, "mul": 2, "sqr": 3, "neg": 4, "inv": 5, "pow": 6, "double": 7, "from_u32": 8, "mul_prepared": 9}
@@ -19,7 +20,7 @@ def _run(ctx, kernel, arrays, out_shape, dtype, params) -> np.ndarray:
     out = ctx.buffer(n_bytes, label="out")
     rec = ctx.recorder()
     n = params[0]
-    rec.dispatch(kernel, bufs + [out, np.array(params, dtype=np.uint32)], (n + WG - 1) // WG)
+    rec.dispatch(kernel, bufs + [out, u32s(*params)], (n + WG - 1) // WG)
     rec.submit()
     return ctx.read(out, dtype, int(np.prod(out_shape))).reshape(out_shape)
 
@@ -49,12 +50,12 @@ def batch_inv(ctx, field: Field, a: np.ndarray, chunk: int = 16) -> np.ndarray:
     out = ctx.buffer(a.nbytes, label="inv")
     threads = (a.size + chunk - 1) // chunk
     rec = ctx.recorder()
-    rec.dispatch(k, [buf, out, np.array([a.size, chunk, 0, 0], dtype=np.uint32)], (threads + WG - 1) // WG)
+    rec.dispatch(k, [buf, out, u32s(a.size, chunk)], (threads + WG - 1) // WG)
     rec.submit()
     return ctx.read(out, field.dtype, a.size)
 
 
-def record_mul_chain(rec, ctx, field: Field, a_buf, b_buf, out_buf, n: int, reps: int) -> None:
+def record_mul_chain(rec, field: Field, a_buf, b_buf, out_buf, n: int, reps: int) -> None:
     """Record ``reps`` chained multiplications on n elements (benchmark kernel)."""
-    k = ctx.kernel(field, ["field_ops"], "field_mul_chain", {"WG": WG})
-    rec.dispatch(k, [a_buf, b_buf, out_buf, np.array([n, 0, 0, reps], dtype=np.uint32)], (n + WG - 1) // WG)
+    k = rec.ctx.kernel(field, ["field_ops"], "field_mul_chain", {"WG": WG})
+    rec.dispatch(k, [a_buf, b_buf, out_buf, u32s(n, 0, 0, reps)], (n + WG - 1) // WG)

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 
 from .errors import GpuUnavailable
+from .tables import declare
 
 # Browser defaults (WebGPU spec "default limits"); the test suite runs under them
-# so that the shaders stay portable (DESIGN.md §7).
+# so that the shaders stay portable (docs/ARCHITECTURE.md §4).
 WEBGPU_DEFAULT_LIMITS = {
     "max-storage-buffer-binding-size": 128 << 20,
     "max-buffer-size": 256 << 20,
@@ -141,7 +142,7 @@ class GpuContext:
     syncs: int = 0
     pipelines: dict = field(default_factory=dict)
     shared: dict = field(default_factory=dict)  # (group, binding) -> buffer
-    cache: dict = field(default_factory=dict)  # per-module device-resident tables
+    tables: dict = field(default_factory=dict)  # (declared name, key) -> value; see tables.py
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -175,11 +176,7 @@ class GpuContext:
         """A small cached buffer for a binding a kernel declares but a dispatch
         does not use. One per ``slot`` name: a dispatch must not bind one buffer
         to two slots when either is writable, so callers name distinct slots."""
-        key = ("placeholder", slot, nbytes)
-        buf = self.cache.get(key)
-        if buf is None:
-            buf = self.cache[key] = self.buffer(nbytes, label=f"placeholder-{slot}")
-        return buf
+        return PLACEHOLDER.get(self, slot, nbytes)
 
     def upload(self, data: np.ndarray | bytes, label: str = "", min_bytes: int = 0):
         """A new storage buffer holding ``data`` (queued write; no host sync)."""
@@ -235,6 +232,8 @@ class GpuContext:
         return int(self.limits["max-storage-buffer-binding-size"])
 
 
+PLACEHOLDER = declare("placeholder", lambda ctx, slot, nbytes: ctx.buffer(nbytes, label=f"placeholder-{slot}"))
+
 _CONTEXTS: dict = {}
 
 
@@ -266,7 +265,13 @@ def get_context(
     if key in _CONTEXTS:
         return _CONTEXTS[key]
 
-    chosen = choose_adapter(adapter, backend)
+    ctx = _open_context(choose_adapter(adapter, backend), profile, int64)
+    _CONTEXTS[key] = ctx
+    return ctx
+
+
+def _open_context(chosen, profile: str, int64: bool | None) -> GpuContext:
+    """Open a device on ``chosen`` with the profile's limits and the features used."""
     desc = _describe(chosen)
     adapter_features = set(chosen.features)
     alimits = dict(chosen.limits)
@@ -294,18 +299,8 @@ def get_context(
     except Exception as e:  # noqa: BLE001
         raise GpuUnavailable(f"could not open a device on {desc.summary!r}: {e}") from None
 
-    full_limits = dict(device.limits)
-    ctx = GpuContext(
-        adapter=chosen,
-        device=device,
-        profile=profile,
-        int64=use_int64,
-        features=frozenset(device.features),
-        limits=full_limits,
-        description=desc,
-    )
-    _CONTEXTS[key] = ctx
-    return ctx
+    return GpuContext(adapter=chosen, device=device, profile=profile, int64=use_int64,
+                      features=frozenset(device.features), limits=dict(device.limits), description=desc)
 
 
 def adapter_report() -> list[dict]:

@@ -1,4 +1,4 @@
-"""The recorder: many dispatches in few compute passes, one submit (DESIGN.md §7).
+"""The recorder: many dispatches in few compute passes, one submit (docs/ARCHITECTURE.md §4).
 
 Per-dispatch uniforms are packed into one arena buffer per recording and
 written with ``queue.write_buffer`` just before the single ``queue.submit``,

@@ -9,6 +9,8 @@ from typing import Callable
 
 import numpy as np
 
+from .tables import declare
+
 
 def gpu_time(ctx, record: Callable, repeats: int = 5, warmup: int = 1, warm_seconds: float = 0.2,
              windows: int = 2, batched: bool = False) -> tuple[float, str]:
@@ -75,12 +77,11 @@ def _batched_window(ctx, record: Callable, repeats: int, warmup: int) -> list[fl
     return [(time.perf_counter() - t0) / repeats]
 
 
+SYNC_BUFFER = declare("timing.sync", lambda ctx: ctx.buffer(16, label="sync"))
+
+
 def _sync_buffer(ctx):
-    buf = ctx.cache.get("sync-buffer")
-    if buf is None:
-        buf = ctx.buffer(16, label="sync")
-        ctx.cache["sync-buffer"] = buf
-    return buf
+    return SYNC_BUFFER.get(ctx)
 
 
 def warm_clocks(ctx, record: Callable, seconds: float = 1.0) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ..gpu.recorder import u32s as _u32
+from ..gpu.tables import declare
 from . import params as hp
 from . import reference as ref
 
@@ -32,15 +33,19 @@ SPONGE_DISPATCH_BLOCKS = MAX_PERMS_PER_INVOCATION  # blocks absorbed per (single
 # constants and kernels
 # ---------------------------------------------------------------------------
 
-def tables(ctx):
-    """Upload the hemera constant table once per device and register it at
-    @group(1) @binding(0) (``HEMERA_RC``); returns the buffer."""
-    buf = ctx.cache.get("hemera_rc")
-    if buf is None:
-        buf = ctx.upload(hp.gpu_table(), label="HEMERA_RC")
-        ctx.cache["hemera_rc"] = buf
-        ctx.register_shared(1, 0, buf)
+def _upload_constants(ctx):
+    buf = ctx.upload(hp.gpu_table(), label="HEMERA_RC")
+    ctx.register_shared(1, 0, buf)
     return buf
+
+
+HEMERA_RC = declare("hemera.rc", _upload_constants)
+
+
+def tables(ctx):
+    """The hemera constant table, uploaded once per device and registered at
+    @group(1) @binding(0) (``HEMERA_RC``); returns the buffer."""
+    return HEMERA_RC.get(ctx)
 
 
 def kernel(ctx, file: str, entry: str, field=None, wg: int = WG):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu.recorder import u32s
 from wgprover.hemera import gpu as hemera_gpu
 
 from .reference import check_shape
@@ -71,9 +72,8 @@ def _kernel(ctx, field: Field, entry: str):
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
             blk_lo: int = 0, blk_hi: int = 0) -> np.ndarray:
     esize = np.dtype(tree.field.dtype).itemsize
-    return np.array([tree.mat_offset // esize, tree.rows, tree.width, tree.elems_per_entry,
-                     tree.log_leaf_rows, tree.n_leaves, tree.height, idx_off, count, out_off, blk_lo, blk_hi],
-                    dtype=np.uint32)
+    return u32s(tree.mat_offset // esize, tree.rows, tree.width, tree.elems_per_entry, tree.log_leaf_rows,
+                tree.n_leaves, tree.height, idx_off, count, out_off, blk_lo, blk_hi)
 
 
 def _aligned(offset: int, unit: int, what: str) -> int:

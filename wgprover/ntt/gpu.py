@@ -1,7 +1,8 @@
 """GPU NTT family: batched forward/inverse NTT, coset LDE, bitrev, Möbius/zeta.
 
-Record-style API: ``record_*(rec, ctx, field, buf, ...)`` only appends
-dispatches to a :class:`~wgprover.gpu.recorder.Recorder` (no host sync), so the
+Record-style API: ``record_*(rec, field, buf, ...)`` only appends dispatches
+to a :class:`~wgprover.gpu.recorder.Recorder` (no host sync; the device is
+``rec.ctx``, docs/ARCHITECTURE.md §7), so the
 prover chains them freely. ``forward(ctx, field, array)`` etc. upload, record,
 submit and read back (one sync) for tests. Conventions and pass counts:
 docs/NTT.md. NumPy twins of the same names: ``wgprover.ntt.reference``.
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu.recorder import u32s
+from wgprover.gpu.tables import declare
 
 from . import reference as ref
 
@@ -108,6 +111,21 @@ def passes_for(ctx, field: Field, log_n: int, tb: int | None = None, cols: int =
 # -- device-resident tables -------------------------------------------------------
 
 
+def _twiddles(ctx, field: Field, log_cap: int, previous) -> tuple:
+    prep = field.base.prepared  # the shaders multiply by table constants with fe_mul_prepared
+    fwd = ctx.upload(prep(ref.stage_twiddles(field, log_cap)), label=f"ntt-tw-{field.name}")
+    inv = ctx.upload(prep(ref.stage_twiddles(field, log_cap, inverse=True)), label=f"ntt-itw-{field.name}")
+    if previous is None:
+        inv2 = int(field.base.inv(np.array([2], dtype=field.dtype))[0])
+        consts = ctx.upload(prep(ref.powers(field, inv2, 64)), label=f"ntt-consts-{field.name}")
+    else:
+        consts = previous[3]
+    return (log_cap, fwd, inv, consts)
+
+
+NTT_TWIDDLES = declare("ntt.twiddles", None)  # grows: (log_cap, forward, inverse, 2^-i), key (field,)
+
+
 def _tables(ctx, field: Field, log_n: int) -> tuple:
     """(forward twiddles, inverse twiddles, 2^-i constants) on the device.
 
@@ -115,36 +133,28 @@ def _tables(ctx, field: Field, log_n: int) -> tuple:
     that of 2^b (``reference.stage_twiddles``), so the largest size seen
     serves every smaller one. Computed once on the host with NumPy.
     """
-    key = ("ntt.tables", field.name)
-    hit = ctx.cache.get(key)
-    if hit is not None and hit[0] >= log_n:
-        return hit[1:]
-    log_cap = max(log_n, _MIN_TABLE_LOG, hit[0] + 1 if hit else 0)
-    log_cap = min(log_cap, field.base.TWO_ADICITY)
-    prep = field.base.prepared  # the shaders multiply by table constants with fe_mul_prepared
-    fwd = ctx.upload(prep(ref.stage_twiddles(field, log_cap)), label=f"ntt-tw-{field.name}")
-    inv = ctx.upload(prep(ref.stage_twiddles(field, log_cap, inverse=True)), label=f"ntt-itw-{field.name}")
-    if hit is None:
-        inv2 = int(field.base.inv(np.array([2], dtype=field.dtype))[0])
-        consts = ctx.upload(prep(ref.powers(field, inv2, 64)), label=f"ntt-consts-{field.name}")
-    else:
-        consts = hit[3]
-    ctx.cache[key] = (log_cap, fwd, inv, consts)
-    return fwd, inv, consts
+    hit = NTT_TWIDDLES.peek(ctx, field)
+    if hit is None or hit[0] < log_n:
+        log_cap = max(log_n, _MIN_TABLE_LOG, hit[0] + 1 if hit else 0)
+        hit = _twiddles(ctx, field, min(log_cap, field.base.TWO_ADICITY), hit)
+        NTT_TWIDDLES.put(ctx, hit, field)
+    return hit[1:]
+
+
+def _upload_lde_scale(ctx, field: Field, log_n: int, log_blowup: int, shift: int):
+    s = ref.coset_shifts(field, log_n, log_blowup, shift)  # (2^R,)
+    a = (log_n + 1) // 2
+    low = ref.powers(field, s, 1 << a)  # s_c^i, i < 2^a
+    high = ref.powers(field, field.base.pow(s, 1 << a), 1 << (log_n - a))  # s_c^(i 2^a)
+    return ctx.upload(field.base.prepared(np.concatenate([low, high], axis=1)), label="ntt-lde-scale")
+
+
+LDE_SCALE = declare("ntt.lde-scale", _upload_lde_scale)  # key (field, log_n, log_blowup, shift)
 
 
 def _lde_scale(ctx, field: Field, log_n: int, log_blowup: int, shift: int):
     """Per-coset scale tables for ``lde`` (layout in shaders/ntt_lde.wgsl)."""
-    key = ("ntt.lde", field.name, log_n, log_blowup, shift % field.p)
-    hit = ctx.cache.get(key)
-    if hit is None:
-        s = ref.coset_shifts(field, log_n, log_blowup, shift)  # (2^R,)
-        a = (log_n + 1) // 2
-        low = ref.powers(field, s, 1 << a)  # s_c^i, i < 2^a
-        high = ref.powers(field, field.base.pow(s, 1 << a), 1 << (log_n - a))  # s_c^(i 2^a)
-        hit = ctx.upload(field.base.prepared(np.concatenate([low, high], axis=1)), label="ntt-lde-scale")
-        ctx.cache[key] = hit
-    return hit
+    return LDE_SCALE.get(ctx, field, log_n, log_blowup, shift % field.p)
 
 
 # -- recording --------------------------------------------------------------------
@@ -152,7 +162,7 @@ def _lde_scale(ctx, field: Field, log_n: int, log_blowup: int, shift: int):
 
 def _params(log_n: int, p: Pass, total: int, tb: int, flags: int = 0, aux: int = 0) -> tuple[np.ndarray, int]:
     tiles = -(-total // (1 << tb))
-    return np.array([log_n, p.lo_bits, p.k, p.run_bits, total, tiles, flags, aux], dtype=np.uint32), tiles
+    return u32s(log_n, p.lo_bits, p.k, p.run_bits, total, tiles, flags, aux), tiles
 
 
 def _chunks(ctx, col_bytes: int, col_elems: int, cols: int, what: str) -> list[tuple[int, int]]:
@@ -171,7 +181,8 @@ def _check(field: Field, log_n: int, cols: int, extra: int = 0) -> None:
         raise ValueError("cols must be >= 1")
 
 
-def _record_tiled(rec, ctx, field, files, entry, buf, log_n, cols, passes, tb, flags_last=0, tables=None) -> None:
+def _record_tiled(rec, field, files, entry, buf, log_n, cols, passes, tb, flags_last=0, tables=None) -> None:
+    ctx = rec.ctx
     k = _kernel(ctx, field, files, entry, tb)
     B = field.base.BYTES
     for c0, cc in _chunks(ctx, B << log_n, 1 << log_n, cols, entry):
@@ -182,34 +193,35 @@ def _record_tiled(rec, ctx, field, files, entry, buf, log_n, cols, passes, tb, f
             rec.dispatch(k, bindings, tiles)
 
 
-def record_forward(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+def _record_ntt(rec, field: Field, buf, log_n: int, cols: int, tile_log: int | None, inverse: bool) -> None:
+    ctx = rec.ctx
+    _check(field, log_n, cols)
+    if log_n == 0:
+        return
+    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
+    fwd, inv, consts = _tables(ctx, field, log_n)
+    passes = passes_for(ctx, field, log_n, tb)
+    if inverse:  # DIT: low stage bits first, the 1/N factor fused into the last pass
+        _record_tiled(rec, field, _NTT_FILES, "inverse", buf, log_n, cols, passes[::-1], tb, flags_last=1,
+                      tables=(inv, consts))
+    else:
+        _record_tiled(rec, field, _NTT_FILES, "forward", buf, log_n, cols, passes, tb, tables=(fwd, consts))
+
+
+def record_forward(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: natural-order coefficients -> evaluations in bit-reversed order
     (out[i] = f(ω_N^bitrev(i))), each of ``cols`` columns of 2^log_n."""
-    _check(field, log_n, cols)
-    if log_n == 0:
-        return
-    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-    fwd, _, consts = _tables(ctx, field, log_n)
-    _record_tiled(rec, ctx, field, _NTT_FILES, "forward", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb,
-                  tables=(fwd, consts))
+    _record_ntt(rec, field, buf, log_n, cols, tile_log, inverse=False)
 
 
-def record_inverse(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+def record_inverse(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: bit-reversed evaluations -> natural-order coefficients (exact
     inverse of ``record_forward``; the 1/N factor is fused into the last pass)."""
-    _check(field, log_n, cols)
-    if log_n == 0:
-        return
-    tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-    _, inv, consts = _tables(ctx, field, log_n)
-    passes = passes_for(ctx, field, log_n, tb)[::-1]  # DIT: low stage bits first
-    _record_tiled(rec, ctx, field, _NTT_FILES, "inverse", buf, log_n, cols, passes, tb, flags_last=1,
-                  tables=(inv, consts))
+    _record_ntt(rec, field, buf, log_n, cols, tile_log, inverse=True)
 
 
 def record_lde(
     rec,
-    ctx,
     field: Field,
     src_buf,
     dst_buf,
@@ -228,6 +240,7 @@ def record_lde(
     the first pass reads the source and scales it on the fly, so the LDE costs
     the same number of passes as one size-2^n NTT over cols·2^R columns.
     """
+    ctx = rec.ctx
     _check(field, log_n, cols, log_blowup)
     if log_blowup < 0:
         raise ValueError("log_blowup must be >= 0")
@@ -251,25 +264,28 @@ def record_lde(
             rec.dispatch(k_rest, [dst, fwd, consts, prm], tiles)
 
 
-def record_mobius(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+def record_mobius(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: evaluation tables on {0,1}^log_n -> monomial coefficients
     (for each bit i: t[x | 2^i] -= t[x]); several variables per pass."""
+    ctx = rec.ctx
     _check(field, log_n, cols)
     if log_n:
         tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-        _record_tiled(rec, ctx, field, _MOBIUS_FILES, "mobius", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
+        _record_tiled(rec, field, _MOBIUS_FILES, "mobius", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
 
 
-def record_zeta(rec, ctx, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
+def record_zeta(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: monomial coefficients -> evaluation tables (inverse of ``record_mobius``)."""
+    ctx = rec.ctx
     _check(field, log_n, cols)
     if log_n:
         tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-        _record_tiled(rec, ctx, field, _MOBIUS_FILES, "zeta", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
+        _record_tiled(rec, field, _MOBIUS_FILES, "zeta", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
 
 
-def record_bitrev(rec, ctx, field: Field, buf, log_n: int, cols: int) -> None:
+def record_bitrev(rec, field: Field, buf, log_n: int, cols: int) -> None:
     """In place: out[i] = in[bitrev_{log_n}(i)] in each column."""
+    ctx = rec.ctx
     _check(field, log_n, cols)
     if log_n == 0:
         return
@@ -277,7 +293,7 @@ def record_bitrev(rec, ctx, field: Field, buf, log_n: int, cols: int) -> None:
     B = field.base.BYTES
     for c0, cc in _chunks(ctx, B << log_n, 1 << log_n, cols, "bitrev"):
         total = cc << log_n
-        prm = np.array([log_n, total, 0, 0], dtype=np.uint32)
+        prm = u32s(log_n, total)
         rec.dispatch(k, [(buf, c0 * (B << log_n), total * B), prm], -(-total // _BITREV_WG))
 
 
@@ -297,7 +313,7 @@ def _in_place(ctx, field: Field, array: np.ndarray, record, what: str) -> np.nda
     a, one, log_n = _batch(field, array, what)
     buf = ctx.upload(a, label=what)
     rec = ctx.recorder(label=what)
-    record(rec, ctx, field, buf, log_n, a.shape[0])
+    record(rec, field, buf, log_n, a.shape[0])
     rec.submit()
     out = ctx.read(buf, field.dtype, a.size).reshape(a.shape)
     return out[0] if one else out
@@ -334,22 +350,23 @@ def lde(ctx, field: Field, array: np.ndarray, log_blowup: int, shift: int = 1) -
     src = ctx.upload(a, label="lde-src")
     dst = ctx.buffer(a.nbytes << log_blowup, label="lde-dst")
     rec = ctx.recorder(label="lde")
-    record_lde(rec, ctx, field, src, dst, log_n, log_blowup, a.shape[0], shift)
+    record_lde(rec, field, src, dst, log_n, log_blowup, a.shape[0], shift)
     rec.submit()
     out = ctx.read(dst, field.dtype, a.size << log_blowup).reshape(a.shape[0], -1)
     return out[0] if one else out
 
 
-def record_copy(rec, ctx, src_buf, dst_buf, nbytes: int) -> None:
+def record_copy(rec, field, src_buf, dst_buf, nbytes: int) -> None:
     """Copy ``nbytes`` (a multiple of 16) with a plain kernel: the bandwidth
     baseline of bench/ntt.py (a copy kernel, not copy_buffer_to_buffer, so it
     sees the same binding and dispatch path as the transforms)."""
     if nbytes % 16:
         raise ValueError("record_copy: nbytes must be a multiple of 16")
-    k = ctx.kernel(None, ["ntt_copy"], "copy")
+    ctx = rec.ctx
+    k = ctx.kernel(None, ["ntt_copy"], "copy")  # no field: a plain word copy
     limit = int(ctx.limits["max-storage-buffer-binding-size"]) // 256 * 256
     for off in range(0, nbytes, limit):
         size = min(limit, nbytes - off)
         words = size // 16
-        rec.dispatch(k, [(src_buf, off, size), (dst_buf, off, size), np.array([words, 0, 0, 0], np.uint32)],
+        rec.dispatch(k, [(src_buf, off, size), (dst_buf, off, size), u32s(words)],
                      -(-words // 256))

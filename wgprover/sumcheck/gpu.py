@@ -4,7 +4,7 @@ Nothing here submits or reads back: every method records dispatches into a
 ``Recorder`` (docs/ARCHITECTURE.md §4), and every challenge is read by the
 kernels from an ``array<Ef>`` challenge buffer at a slot index, so a GPU
 transcript kernel recorded in between can provide it without a host round
-trip (DESIGN.md §6-7).
+trip (docs/PROTOCOL.md §4-5, docs/ARCHITECTURE.md §5).
 
 Outputs go to a caller-owned buffer viewed as an array of base-field
 elements; ``out_offset_elems`` counts base elements (an extension value is d
@@ -36,11 +36,11 @@ def _groups(threads: int, wg: int = WG) -> int:
     return max(1, -(-threads // wg))
 
 
-def record_eq_table(ctx, field, rec, challenge_buf, first_slot: int, n: int, table_buf) -> None:
+def record_eq_table(rec, field, challenge_buf, first_slot: int, n: int, table_buf) -> None:
     """Record eq(r, x) for all x in {0,1}^n into table_buf[0 .. 2^n) (Ef), with
     r_i = challenge_buf[first_slot + i]; n in-place doubling dispatches (shaders/eq.wgsl).
     Twin: :func:`wgprover.sumcheck.reference.eq_table`."""
-    k = ctx.kernel(field, ["eq"], "eq_expand", {"WG": WG})
+    k = rec.ctx.kernel(field, ["eq"], "eq_expand", {"WG": WG})
     for i in range(n):
         s = 1 << i
         rec.dispatch(k, [challenge_buf, table_buf, _u32(s, first_slot + i, 0)], _groups(s))
@@ -72,7 +72,7 @@ class _Engine:
 
     def _record_eq(self, rec, challenge_buf, table_buf, first_slot: int) -> None:
         """eq(r, .) of size 2^n into table_buf[0 .. 2^n), r_i = challenges[first_slot + i]."""
-        record_eq_table(self.ctx, self.field, rec, challenge_buf, first_slot, self.n, table_buf)
+        record_eq_table(rec, self.field, challenge_buf, first_slot, self.n, table_buf)
 
     def _record_reduce(self, rec, partial_buf, count: int, npts: int, out_buf, out_offset_elems: int) -> None:
         rec.dispatch(self._k_reduce, [partial_buf, out_buf, _u32(count, npts, out_offset_elems)], 1)
@@ -262,7 +262,7 @@ class ZerocheckGpu(_Engine):
 
 
 class ProductSumcheckGpu(_Engine):
-    """Degree-2 sumcheck of sum_y g(y) W(y) (DESIGN.md §6 step 3), record-style.
+    """Degree-2 sumcheck of sum_y g(y) W(y) (docs/PROTOCOL.md §5), record-style.
 
     g = sum_k beta^k T_k is built from the base-field trace buffer (column-major,
     w columns of 2^n), W(y) = eq(rho, y) + gamma eq(rho, y - 1 mod 2^n).  Record
@@ -374,3 +374,23 @@ def product_sumcheck(ctx, field, n: int, trace: np.ndarray, beta, rho, gamma, ch
     rec.submit()
     got = ctx.read(out, field.dtype, (n * 3 + 2) * E.d)
     return got[: n * 3 * E.d].reshape(n, 3, E.d), got[n * 3 * E.d :].reshape(2, E.d)
+
+
+# --------------------------------------------------------------------------- protocol step
+
+
+def record_zerocheck(ch, field, air: Air, trace_buf, public, part, r_alpha) -> None:
+    """The zerocheck segment of a proof (``protocol.ZerocheckPart``) through a GPU
+    channel: r and alpha from the slots of ``r_alpha``, each round polynomial
+    written at its proof offset, absorbed, and its challenge squeezed on the GPU.
+    NumPy twin: ``reference.prove_zerocheck``; verifier: ``reference.verify_zerocheck``."""
+    rec, chal = ch.rec, ch.challenges
+    zc = ZerocheckGpu(rec.ctx, field, air, len(part.rounds), trace_buf, public)
+    zc.record_setup(rec, chal, r_alpha.slot_of("r"), r_alpha.slot_of("alpha"))
+    for rnd in part.rounds:
+        zc.record_round(rec, rnd.index, chal, *ch.out(rnd.poly))
+        ch.send(rnd.poly)
+        ch.draw(rnd.challenge)
+        zc.record_fold(rec, rnd.index, chal, rnd.challenge.slot)
+    zc.record_claims(rec, *ch.out(part.claims))
+    ch.send(part.claims)

@@ -1,6 +1,6 @@
 """NumPy reference of the sumcheck engine (twin of wgprover/sumcheck/gpu.py).
 
-Conventions (DESIGN.md §6 steps 2-3):
+Conventions (docs/PROTOCOL.md §5):
 
 * a multilinear polynomial over n variables is its evaluation table on
   {0,1}^n, index x = sum_i x_i 2^i (variable 0 is the lowest bit and is bound
@@ -29,6 +29,7 @@ import numpy as np
 
 from ..air.evaluate import combined_ext, periodic_table
 from ..air.language import Air
+from ..protocol import Reject
 
 # --------------------------------------------------------------------------- multilinear helpers
 
@@ -126,7 +127,7 @@ def successor_table(ext, rho: np.ndarray) -> np.ndarray:
 
 
 def successor_eval(ext, rho: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, PROTOCOL.md §5.1).
+    """Closed form of S(rho, c) in O(n) (the verifier's evaluation, docs/PROTOCOL.md §5.1).
 
     On booleans S(a, b) = 1 iff b = a + 1 mod 2^n.  With j the position of the
     lowest 0-bit of a: a_i = 1, b_i = 0 below j; a_j = 0, b_j = 1; equal above j.
@@ -223,6 +224,25 @@ def verify_rounds(ext, claim: np.ndarray, round_polys: Sequence[np.ndarray], cha
 # --------------------------------------------------------------------------- zerocheck
 
 
+def _check_round(what: str, set_up: bool, expected: int, round_idx: int) -> None:
+    if not set_up:
+        raise RuntimeError(f"{what}: call setup first")
+    if round_idx != expected:
+        raise ValueError(f"{what}: expected round {expected}, got {round_idx}")
+
+
+def _next_fold(what: str, expected: int, round_idx: int) -> int:
+    """The round counter after fold ``round_idx``; folds must come in order."""
+    if round_idx != expected:
+        raise ValueError(f"{what}: expected fold {expected}, got {round_idx}")
+    return expected + 1
+
+
+def _check_folded(what: str, folds: int, n: int) -> None:
+    if folds != n:
+        raise RuntimeError(f"{what}: claims need {n} folds, have {folds}")
+
+
 class ZerocheckReference:
     """Zerocheck prover state; method names mirror :class:`wgprover.sumcheck.gpu.ZerocheckGpu`.
 
@@ -268,10 +288,7 @@ class ZerocheckReference:
 
     def round(self, round_idx: int) -> np.ndarray:
         """Round polynomial values s(0..D), shape (D + 1, d)."""
-        if self._eq is None:
-            raise RuntimeError("zerocheck: call setup(r, alpha) first")
-        if round_idx != self._round:
-            raise ValueError(f"zerocheck: expected round {self._round}, got {round_idx}")
+        _check_round("zerocheck", self._eq is not None, self._round, round_idx)
         E = self.field.ext
         t0, t1 = self._tables[:, 0::2], self._tables[:, 1::2]
         e0, e1 = self._eq[0::2], self._eq[1::2]
@@ -288,16 +305,12 @@ class ZerocheckReference:
 
     def fold(self, round_idx: int, challenge: np.ndarray) -> None:
         """Bind variable ``round_idx`` to ``challenge`` (d,) in every table."""
-        if round_idx != self._round:
-            raise ValueError(f"zerocheck: expected fold {self._round}, got {round_idx}")
-        self._tables = fold(self.field.ext, self._tables, np.asarray(challenge))
-        self._eq = fold(self.field.ext, self._eq, np.asarray(challenge))
-        self._round += 1
+        self._round = _next_fold("zerocheck", self._round, round_idx)
+        self._tables, self._eq = (fold(self.field.ext, t, np.asarray(challenge)) for t in (self._tables, self._eq))
 
     def claims(self) -> np.ndarray:
         """T_k(rho) then N_k(rho): shape (2w, d); valid after n folds."""
-        if self._round != self.n:
-            raise RuntimeError(f"zerocheck: claims need {self.n} folds, have {self._round}")
+        _check_folded("zerocheck", self._round, self.n)
         return self._tables[: 2 * self.air.width, 0].copy()
 
 
@@ -354,10 +367,7 @@ class ProductSumcheckReference:
 
     def round(self, round_idx: int) -> np.ndarray:
         """s(0), s(1), s(2): shape (3, d)."""
-        if self._g is None:
-            raise RuntimeError("product sumcheck: call setup first")
-        if round_idx != self._round:
-            raise ValueError(f"product sumcheck: expected round {self._round}, got {round_idx}")
+        _check_round("product sumcheck", self._g is not None, self._round, round_idx)
         E = self.field.ext
         g0, g1, w0, w1 = self._g[0::2], self._g[1::2], self._W[0::2], self._W[1::2]
         g2 = E.sub(E.add(g1, g1), g0)
@@ -365,16 +375,12 @@ class ProductSumcheckReference:
         return np.stack([field_sum(self.field.base, E.mul(a, b), axis=0) for a, b in ((g0, w0), (g1, w1), (g2, w2))])
 
     def fold(self, round_idx: int, challenge: np.ndarray) -> None:
-        if round_idx != self._round:
-            raise ValueError(f"product sumcheck: expected fold {self._round}, got {round_idx}")
-        self._g = fold(self.field.ext, self._g, np.asarray(challenge))
-        self._W = fold(self.field.ext, self._W, np.asarray(challenge))
-        self._round += 1
+        self._round = _next_fold("product sumcheck", self._round, round_idx)
+        self._g, self._W = (fold(self.field.ext, t, np.asarray(challenge)) for t in (self._g, self._W))
 
     def claims(self) -> np.ndarray:
         """g(c), W(c): shape (2, d); valid after n folds."""
-        if self._round != self.n:
-            raise RuntimeError(f"product sumcheck: claims need {self.n} folds, have {self._round}")
+        _check_folded("product sumcheck", self._round, self.n)
         return np.stack([self._g[0], self._W[0]])
 
 
@@ -402,3 +408,50 @@ def product_sumcheck(field, n: int, trace, beta, rho, gamma, challenges) -> tupl
         polys.append(ps.round(i))
         ps.fold(i, challenges[i])
     return np.stack(polys), ps.claims()
+
+
+# --------------------------------------------------------------------------- protocol steps
+
+
+def prove_zerocheck(ch, field, air: Air, trace: np.ndarray, public, part, r, alpha) -> tuple[np.ndarray, np.ndarray]:
+    """The zerocheck segment of a proof (``protocol.ZerocheckPart``) through a prover
+    channel: each round polynomial is sent and its challenge drawn; returns (rho, claims).
+    GPU twin: ``gpu.record_zerocheck``; verifier: ``verify_zerocheck``."""
+    n = len(part.rounds)
+    zc = ZerocheckReference(field, air, n, trace, public)
+    zc.setup(r, alpha)
+    rho = np.zeros((n, field.ext_degree), dtype=field.dtype)
+    for rnd in part.rounds:
+        ch.send(rnd.poly, zc.round(rnd.index))
+        rho[rnd.index] = ch.draw(rnd.challenge)
+        zc.fold(rnd.index, rho[rnd.index])
+    claims = zc.claims()
+    ch.send(part.claims, claims)
+    return rho, claims
+
+
+def receive_rounds(ch, rounds) -> tuple[list, np.ndarray]:
+    """The verifier's side of sumcheck rounds: (round polynomials, challenges)."""
+    polys, chal = [], []
+    for rnd in rounds:
+        polys.append(ch.receive(rnd.poly))
+        chal.append(ch.draw(rnd.challenge))
+    return polys, np.array(chal)
+
+
+def check_rounds(ext, claim, polys, challenges, what: str) -> np.ndarray:
+    """``verify_rounds`` with its failure as a protocol Reject naming ``what``."""
+    try:
+        return verify_rounds(ext, claim, polys, challenges)
+    except ValueError as e:
+        raise Reject(f"{what}: {e}") from None
+
+
+def verify_zerocheck(ch, field, air: Air, public, part, r, alpha) -> tuple[np.ndarray, np.ndarray]:
+    """Check the zerocheck segment; returns (rho, claims) for the opening."""
+    polys, rho = receive_rounds(ch, part.rounds)
+    claims = ch.receive(part.claims)
+    final = check_rounds(field.ext, np.zeros(field.ext_degree, dtype=field.dtype), polys, rho, "zerocheck")
+    if not np.array_equal(final, zerocheck_final_value(field, air, public, r, alpha, rho, claims)):
+        raise Reject("zerocheck: final claim != eq(r, rho) * C(rho)")
+    return rho, claims

@@ -8,26 +8,60 @@ copied into the proof buffer on the way.  NumPy twin: reference.Transcript.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ..field import Field
+from ..gpu.recorder import u32s
 from ..hemera import gpu as hemera_gpu
+from ..protocol import DIGEST, start_transcript
 
 NO_PROOF = 0xFFFF_FFFF
 KIND_GL, KIND_FE, KIND_NONCE = 0, 1, 2
 POW_CHUNKS = 24
 
 
+@dataclass(frozen=True)
+class TranscriptMemory:
+    """The device memory map of a transcript (docs/ARCHITECTURE.md §5).
+
+    Challenges: one ``Ef`` per slot, ``challenge_slots`` of them (a proof's
+    slots are its draws in order, ``protocol.Draw.slot``). Aux ``u32`` words:
+    ``index_blocks`` blocks of ``queries`` query indices (block b from word
+    ``index_word(b)``; block i holds the leaf indices of layer i), then the
+    proof-of-work nonce at ``pow_word``."""
+
+    challenge_slots: int
+    queries: int = 0
+    index_blocks: int = 0
+
+    def index_word(self, block: int) -> int:
+        if not 0 <= block < max(self.index_blocks, 1):
+            raise IndexError(f"index block {block} outside 0..{self.index_blocks - 1}")
+        return self.queries * block
+
+    @property
+    def pow_word(self) -> int:
+        return self.queries * self.index_blocks
+
+    @property
+    def aux_words(self) -> int:
+        return self.pow_word + 1
+
+
 class GpuTranscript:
     """Transcript state, challenge slots and aux words resident on the device."""
 
-    def __init__(self, ctx, field: Field, state: np.ndarray, challenge_slots: int, aux_words: int) -> None:
+    def __init__(self, ctx, field: Field, state: np.ndarray, memory: TranscriptMemory) -> None:
         self.ctx = ctx
         self.field = field
+        self.memory = memory
         hemera_gpu.tables(ctx)
         self.state = ctx.upload(np.asarray(state, dtype=np.uint64), label="transcript-state")
-        self.challenges = ctx.buffer(max(1, challenge_slots) * 4 * field.ext_degree * field.base.BYTES, label="challenges")
-        self.aux = ctx.upload(np.full(max(4, aux_words), 0xFFFF_FFFF, dtype=np.uint32), label="transcript-aux")
+        slot_bytes = field.ext_degree * field.base.BYTES
+        self.challenges = ctx.buffer(max(1, memory.challenge_slots) * slot_bytes, label="challenges")
+        self.aux = ctx.upload(np.full(max(4, memory.aux_words), 0xFFFF_FFFF, dtype=np.uint32), label="transcript-aux")
         self._dummy_src = ctx.placeholder("transcript-src")
         self._dummy_proof = ctx.placeholder("transcript-proof")
         self._op = ctx.kernel(field, ["hemera_permutation", "transcript"], "transcript_op")
@@ -36,7 +70,7 @@ class GpuTranscript:
     def _dispatch(self, rec, src, proof, params: list[int]) -> None:
         rec.dispatch(
             self._op,
-            [self.state, src or self._dummy_src, proof or self._dummy_proof, self.challenges, self.aux, np.array(params, dtype=np.uint32)],
+            [self.state, src or self._dummy_src, proof or self._dummy_proof, self.challenges, self.aux, u32s(*params)],
             1,
         )
 
@@ -61,7 +95,7 @@ class GpuTranscript:
         if bits > 0:
             chunk = 1 << min(bits + 2, 24)
             for c in range(POW_CHUNKS):
-                params = np.array([c * chunk, bits, aux_word, chunk], dtype=np.uint32)
+                params = u32s(c * chunk, bits, aux_word, chunk)
                 rec.dispatch(self._pow, [self.state, self.aux, params], (chunk + 63) // 64)
         self._dispatch(rec, None, proof, [0, KIND_NONCE, 1, 0, proof_word, 0, aux_word, 0])
 
@@ -69,3 +103,43 @@ class GpuTranscript:
         """Set aux words before submission (e.g. the nonce slot to 0 when bits = 0)."""
         for word, v in values.items():
             self.ctx.write(self.aux, np.array([v], dtype=np.uint32), offset=4 * word)
+
+
+class GpuChannel:
+    """The GPU prover's side of the protocol description (twin of
+    ``protocol.ProverChannel``): kernels write extension items into ``items`` at
+    their proof offsets, ``send`` absorbs an item and copies it into the proof
+    buffer, ``draw`` squeezes challenges into their slots. Everything is recorded
+    into ``rec``; nothing is read back."""
+
+    def __init__(self, rec, field: Field, plan, proof_buf, items_buf) -> None:
+        p = plan.st.params
+        memory = TranscriptMemory(plan.challenge_slots, p.queries, len(plan.opening.queries))
+        self.rec, self.field, self.plan = rec, field, plan
+        self.proof, self.items = proof_buf, items_buf
+        self.gt = GpuTranscript(rec.ctx, field, start_transcript(plan.st).state, memory)
+        self.gt.init_aux({memory.pow_word: 0xFFFF_FFFF if p.pow_bits else 0})
+        self.challenges, self.memory = self.gt.challenges, memory
+
+    def out(self, item) -> tuple:
+        """(buffer, base-element offset) where a kernel writes ``item``'s values."""
+        return self.items, item.offset // self.field.base.BYTES
+
+    def send(self, item, src=None, src_offset: int = 0) -> None:
+        """Absorb ``item`` and copy it into the proof: a digest from ``src`` at byte
+        ``src_offset``, extension elements from ``items`` at the item's offset."""
+        if item.kind == DIGEST:
+            self.gt.absorb(self.rec, src, src_offset // 4, 4 * item.count, KIND_GL, self.proof, item.offset // 4)
+        else:
+            count = item.count * self.field.ext_degree
+            self.gt.absorb(self.rec, self.items, item.offset // 4, count, KIND_FE, self.proof, item.offset // 4)
+
+    def draw(self, d) -> None:
+        self.gt.squeeze_challenges(self.rec, d.slot, d.count)
+
+    def grind(self, item, bits: int) -> None:
+        self.gt.grind(self.rec, bits, self.memory.pow_word, self.proof, item.offset // 4)
+
+    def indices(self, count: int, log_range: int) -> None:
+        """Query indices into aux block 0."""
+        self.gt.squeeze_indices(self.rec, self.memory.index_word(0), count, log_range)

@@ -30,9 +30,19 @@ class BasefoldParams:
             raise ValueError(f"final_log must be in 0..8, got {self.final_log}")
 
     @classmethod
+    def testing(cls, **overrides) -> "BasefoldParams":
+        """Small, fast parameters for tests (a few queries, little grinding; far
+        below any security target): the preset tests use instead of ad hoc copies,
+        with ``overrides`` for the field under test."""
+        base = {"log_blowup": 1, "fold": 2, "queries": 3, "pow_bits": 2, "final_log": 1}
+        params = cls(**{**base, **overrides})
+        params.validate()
+        return params
+
+    @classmethod
     def for_security(cls, bits: int, log_blowup: int = 2, fold: int = 4, pow_bits: int = 16, final_log: int = 4) -> "BasefoldParams":
         """The preset behind ``--security BITS``: enough queries that
-        queries * log_blowup + pow_bits >= bits (conjectured, DESIGN.md §6.5)."""
+        queries * log_blowup + pow_bits >= bits (conjectured, docs/PROTOCOL.md §5)."""
         pow_bits = min(pow_bits, max(0, bits - log_blowup))
         queries = max(1, math.ceil((bits - pow_bits) / log_blowup))
         return cls(log_blowup=log_blowup, fold=fold, queries=queries, pow_bits=pow_bits, final_log=final_log)

@@ -1,4 +1,6 @@
-"""Basefold codeword arithmetic in NumPy (twin of shaders/basefold.wgsl).
+"""Basefold codeword arithmetic in NumPy: the twins of shaders/basefold.wgsl and
+shaders/query_index.wgsl (``fold_first``, ``fold_next``, ``final_poly``,
+``shift_indices``; GPU wrappers ``gpu.record_*`` of the same names).
 
 Codewords are stored bit-reversed: position i of a length-L codeword holds
 f(ω_L^bitrev(i)), so positions 2t and 2t+1 hold f(x) and f(-x) with
@@ -14,6 +16,7 @@ import numpy as np
 from ...field import Field
 from ...ntt.reference import bitrev_of as bitrev
 from ...ntt.reference import powers
+from ...sumcheck.reference import field_sum
 
 
 def pow_vec(F, base: int, exps: np.ndarray) -> np.ndarray:
@@ -110,3 +113,34 @@ def eval_multilinear_coeffs(field: Field, coeffs: np.ndarray, point: np.ndarray)
     for i in range(point.shape[0]):
         v = E.add(v[0::2], E.mul(v[1::2], point[i]))
     return v[0]
+
+
+def fold_next(field: Field, cw: np.ndarray, challenges: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Fold an extension codeword (L, d) once per challenge (twin of ``fold_next``)."""
+    for c in challenges:
+        cw = fold_codeword(field, cw, c, h)
+    return cw
+
+
+def fold_first(field: Field, cols: np.ndarray, beta: np.ndarray, challenges: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Combine the layer-0 columns (w, L) with powers of beta, then fold (twin of ``fold_first``)."""
+    return fold_next(field, combine_columns(field, cols, beta), challenges, h)
+
+
+def final_poly(field: Field, evals: np.ndarray, f: int) -> np.ndarray:
+    """Monomial coefficients of the final polynomial (degree < 2^f) from its values
+    at the bit-reversed 2^f-th roots of unity: an inverse DFT (twin of ``final_poly``)."""
+    F, E = field.base, field.ext
+    size = 1 << f
+    w_inv = int(F.inv(np.array([F.root_of_unity(f)], dtype=field.dtype))[0])
+    scale = F.inv(np.array([size], dtype=field.dtype))
+    m = np.arange(size)
+    # x_i^-m = w^-(bitrev(i) m mod 2^f)
+    kernel = powers(field, w_inv, size)[(m[:, None] * bitrev(m, f)[None, :]) % size]
+    terms = E.mul_base(np.broadcast_to(evals[:size], (size, size, E.d)), kernel)
+    return E.mul_base(field_sum(F, terms, axis=1), scale)
+
+
+def shift_indices(indices: np.ndarray, shift: int) -> np.ndarray:
+    """Leaf indices of a later layer: query index >> shift (twin of ``shift_indices``)."""
+    return np.asarray(indices, dtype=np.int64) >> shift

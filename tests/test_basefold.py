@@ -1,0 +1,65 @@
+"""Basefold kernels (shaders/basefold.wgsl, query_index.wgsl) against their NumPy
+twins of the same names (pcs/basefold/reference.py): random and edge values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wgprover.pcs.basefold import gpu as G
+from wgprover.pcs.basefold import reference as R
+
+
+def _values(field, rng, shape, edge: bool):
+    if edge:  # 0, 1, p - 1 and p - 2 in turn
+        cycle = np.array([0, 1, field.p - 1, field.p - 2], dtype=field.dtype)
+        return np.resize(cycle, shape).astype(field.dtype)
+    return field.base.random(rng, int(np.prod(shape))).reshape(shape)
+
+
+def _run(ctx, field, out_elems: int, record):
+    out = ctx.buffer(out_elems * field.base.BYTES, label="basefold-out")
+    rec = ctx.recorder()
+    record(rec, out)
+    rec.submit()
+    return ctx.read(out, field.dtype, out_elems)
+
+
+@pytest.mark.parametrize("edge", [False, True])
+@pytest.mark.parametrize("log_len,steps", [(3, 1), (5, 3), (7, 4)])
+def test_fold_first_and_next_match_reference(ctx, field, rng, edge, log_len, steps):
+    d, w, L = field.ext_degree, 3, 1 << log_len
+    cols = _values(field, rng, (w, L), edge)
+    chal = _values(field, rng, (steps + 1, d), edge)  # slot 0 = beta, then the fold challenges
+    h = R.half_inv_twiddles(field, log_len)
+    hbuf, cbuf = ctx.upload(h), ctx.upload(chal)
+    got = _run(ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_first(
+        rec, field, ctx.upload(cols), hbuf, cbuf, out, L, w, steps, 1, 0))
+    want = R.fold_first(field, cols, chal[0], chal[1:], h)
+    assert np.array_equal(got.reshape(-1, d), want)
+    ext = _values(field, rng, (L, d), edge)
+    got = _run(ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_next(
+        rec, field, ctx.upload(ext), hbuf, cbuf, out, L, steps, 1))
+    assert np.array_equal(got.reshape(-1, d), R.fold_next(field, ext, chal[1:], h))
+
+
+@pytest.mark.parametrize("f", [0, 1, 3])
+def test_final_poly_matches_reference(ctx, field, rng, f):
+    d = field.ext_degree
+    evals = _values(field, rng, ((1 << f) * 2, d), False)
+    cbuf = ctx.upload(np.zeros((1, d), dtype=field.dtype))
+    got = _run(ctx, field, 8 + (d << f), lambda rec, out: G.record_final_poly(
+        rec, field, ctx.upload(evals), cbuf, out, 8, f))
+    assert np.array_equal(got[8:].reshape(-1, d), R.final_poly(field, evals, f))
+
+
+def test_shift_indices_matches_reference(ctx, rng):
+    idx = rng.integers(0, 2**31, size=37, dtype=np.uint32)
+    idx[:3] = [0, 2**31 - 1, 1]
+    aux = ctx.upload(np.concatenate([idx, np.zeros(37, np.uint32)]))
+    rec = ctx.recorder()
+    G.record_shift_indices(rec, None, aux, 0, 37, 37, 5)
+    rec.submit()
+    got = ctx.read(aux, np.uint32, 74)
+    assert np.array_equal(got[37:], R.shift_indices(idx, 5))
+    assert np.array_equal(got[:37], idx)

@@ -1,0 +1,158 @@
+"""Basefold on the GPU (docs/PROTOCOL.md §3, §5-6), record-style: the kernels of
+shaders/basefold.wgsl and shaders/query_index.wgsl, and the GPU prover's
+commit and open steps built from them.
+
+Kernel wrappers ``record_fold_first``, ``record_fold_next``,
+``record_final_poly`` and ``record_shift_indices`` have NumPy twins of the same
+names without ``record_`` in ``reference.py``. ``record_commit`` and
+``record_open`` are the twins of ``prove.prove_commit`` and ``prove.prove_open``;
+the verifier's side is ``verify.verify_open``. Nothing here reads back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...gpu.recorder import u32s
+from ...gpu.tables import declare
+from ...merkle import gpu as merkle_gpu
+from ...ntt import gpu as ntt_gpu
+from ...sumcheck.gpu import ProductSumcheckGpu
+from . import reference as bf
+
+WG = 64  # @workgroup_size of fold_first / fold_next / shift_indices
+
+
+def _upload_h(ctx, field, log_len: int):
+    return ctx.upload(bf.half_inv_twiddles(field, log_len), label="basefold-h")
+
+
+def _upload_final_consts(ctx, field, f: int):
+    F = field.base
+    w_inv = F.inv(np.array([F.root_of_unity(f)], dtype=field.dtype))[0]
+    scale = F.inv(np.array([1 << f], dtype=field.dtype))[0]
+    return ctx.upload(np.array([w_inv, scale, 0, 0], dtype=field.dtype), label="basefold-final-consts")
+
+
+H_TABLE = declare("basefold.h", _upload_h)  # key (field, log L0): H[t] = 1 / (2 ω^bitrev(t))
+FINAL_CONSTS = declare("basefold.final", _upload_final_consts)  # key (field, f): [ω_f^-1, 2^-f]
+
+
+def _groups(threads: int) -> int:
+    return max(1, -(-threads // WG))
+
+
+# -- kernel wrappers ------------------------------------------------------------------
+
+
+def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: int, steps: int,
+                      first_slot: int, beta_slot: int) -> None:
+    """Combine the ``width`` base columns of ``cw0`` (length ``size_in``) with powers of
+    beta, fold ``steps`` times with challenges from ``first_slot`` into ``out`` (Ef)."""
+    k = rec.ctx.kernel(field, ["basefold"], "fold_first", {"WG": WG})
+    prm = u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, 0)  # FoldParams: 8 words
+    rec.dispatch(k, [cw0, rec.ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
+
+
+def record_fold_next(rec, field, layer, h, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
+    """Fold the extension codeword ``layer`` ``steps`` times into ``out``."""
+    k = rec.ctx.kernel(field, ["basefold"], "fold_next", {"WG": WG})
+    prm = u32s(size_in, 0, steps, first_slot, 0, 0, 0, 0)
+    rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), layer, h, challenges, out, prm], _groups(size_in >> steps))
+
+
+def record_final_poly(rec, field, codeword, challenges, out, out_offset: int, f: int) -> None:
+    """Monomial coefficients of the final polynomial (2^f Ef) from the first 2^f
+    positions of ``codeword`` into ``out`` at base-element ``out_offset``."""
+    k = rec.ctx.kernel(field, ["basefold"], "final_poly")
+    consts = FINAL_CONSTS.get(rec.ctx, field, f)
+    prm = u32s(0, 0, 0, 0, 0, out_offset, f, 0)
+    rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), codeword, consts, challenges, out, prm], 1)
+
+
+def record_shift_indices(rec, field, aux, src_word: int, dst_word: int, count: int, shift: int) -> None:
+    """aux[dst_word + k] = aux[src_word + k] >> shift for k < count (u32 words;
+    ``field`` is unused: indices are field-independent)."""
+    k = rec.ctx.kernel(None, ["query_index"], "shift_indices")
+    rec.dispatch(k, [aux, u32s(src_word, dst_word, count, shift)], _groups(count))
+
+
+# -- the protocol steps ---------------------------------------------------------------
+
+
+@dataclass
+class GpuLayer:
+    """A committed codeword on the device: layer 0 is w base columns, later ones Ef."""
+
+    buffer: object
+    tree: merkle_gpu.MerkleTree
+
+
+def record_commit(ch, field, trace_buf, plan) -> GpuLayer:
+    """Möbius -> Reed-Solomon encode -> Merkle over folding cosets; sends root0."""
+    rec, ctx, sc = ch.rec, ch.rec.ctx, plan.sched
+    n, w, fe = plan.st.n, plan.st.width, field.base.BYTES
+    coeffs = ctx.buffer(w * fe << n, label="coefficients")
+    rec.copy(trace_buf, 0, coeffs, 0, w * fe << n)
+    ntt_gpu.record_mobius(rec, field, coeffs, n, w)
+    cw0 = ctx.buffer(w * fe << sc.log_len(0), label="codeword0")
+    ntt_gpu.record_lde(rec, field, coeffs, cw0, n, plan.st.params.log_blowup, w)
+    tree = merkle_gpu.commit(rec, field, cw0, 1 << sc.log_len(0), w, log_leaf_rows=sc.steps[0])
+    ch.send(plan.root0, tree.buffer, tree.root_offset)
+    return GpuLayer(cw0, tree)
+
+
+def _record_layer_end(ch, field, prev: GpuLayer, end, last_slot: int, plan) -> GpuLayer | None:
+    """Fold the completed layer into the next one and commit it, or into the final polynomial."""
+    rec, ctx, sc, d = ch.rec, ch.rec.ctx, plan.sched, field.ext_degree
+    size_in, s = 1 << sc.log_len(end.layer), end.steps
+    h = H_TABLE.get(ctx, field, sc.log_len(0))
+    out = ctx.buffer((size_in >> s) * d * field.base.BYTES, label=f"codeword{end.layer + 1}")
+    if end.layer == 0:
+        beta_slot = plan.beta_gamma.slot_of("beta")
+        record_fold_first(rec, field, prev.buffer, h, ch.challenges, out, size_in, plan.st.width, s, last_slot + 1 - s,
+                          beta_slot)
+    else:
+        record_fold_next(rec, field, prev.buffer, h, ch.challenges, out, size_in, s, last_slot + 1 - s)
+    if end.final:
+        record_final_poly(rec, field, out, ch.challenges, *ch.out(end.item), sc.final_vars)
+        ch.send(end.item)
+        return None
+    tree = merkle_gpu.commit(rec, field, out, size_in >> s, 1, log_leaf_rows=sc.steps[end.layer + 1], elems_per_entry=d)
+    ch.send(end.item, tree.buffer, tree.root_offset)
+    return GpuLayer(out, tree)
+
+
+def record_queries(ch, field, layers: list[GpuLayer], plan) -> None:
+    """Grinding, then per layer the queried leaves and Merkle paths, written into the proof."""
+    op, q, mem, rec = plan.opening, plan.st.params.queries, ch.memory, ch.rec
+    ch.grind(op.nonce, plan.st.params.pow_bits)
+    ch.indices(q, plan.sched.log_leaves(0))
+    aux = ch.gt.aux
+    for lq, layer in zip(op.queries, layers):
+        word = mem.index_word(lq.layer)
+        if lq.layer:
+            record_shift_indices(rec, field, aux, mem.index_word(0), word, q, lq.shift)
+        merkle_gpu.open_leaves(rec, layer.tree, aux, 4 * word, q, ch.proof, lq.leaves.offset)
+        merkle_gpu.open_paths(rec, layer.tree, aux, 4 * word, q, ch.proof, lq.paths.offset)
+
+
+def record_open(ch, field, trace_buf, first: GpuLayer, plan, phase=lambda name: None) -> None:
+    """Open the zerocheck claims: the batch sumcheck, folding with the same
+    challenges, then (phase "queries") grinding and the query openings."""
+    rec, chal, n = ch.rec, ch.challenges, plan.st.n
+    ps = ProductSumcheckGpu(rec.ctx, field, n, trace_buf, plan.st.width)
+    bg = plan.beta_gamma
+    ps.record_setup(rec, chal, bg.slot_of("beta"), plan.zerocheck.rho_slot, bg.slot_of("gamma"))
+    layers = [first]
+    for rnd, end in zip(plan.opening.rounds, plan.opening.ends):
+        ps.record_round(rec, rnd.index, chal, *ch.out(rnd.poly))
+        ch.send(rnd.poly)
+        ch.draw(rnd.challenge)
+        ps.record_fold(rec, rnd.index, chal, rnd.challenge.slot)
+        if end is not None:
+            layers.append(_record_layer_end(ch, field, layers[-1], end, rnd.challenge.slot, plan))
+    phase("queries")
+    record_queries(ch, field, layers, plan)
