@@ -484,6 +484,39 @@ def bench(
                           "syncs": res.syncs, "proof_bytes": len(res.proof), "verify_s": vt, "accepted": ok}))
 
 
+@app.command()
+def shaders(
+    out: str = typer.Option(..., "--out", help="Directory for the .wgsl modules and index.json."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    example_name: Optional[str] = typer.Option(None, "--example", help="Example AIR (default: fibonacci)."),
+    air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON) instead of an example."),
+    profile: str = typer.Option("webgpu-default", "--profile", help="Limits profile: max|webgpu-default."),
+    portable: bool = typer.Option(False, "--portable", help="Portable u32-pair Goldilocks even where shader-int64 exists."),
+    adapter: Optional[str] = AdapterOpt,
+    backend: Optional[str] = BackendOpt,
+) -> None:
+    """Write every composed WGSL module proving an AIR compiles, and index.json
+    (entry point, override constants, bind-group layouts, kernel name per pipeline)."""
+    from .air.examples import EXAMPLES, get_example
+    from .field import get_field
+    from .gpu import get_context
+    from .gpu.export import export_shaders
+
+    if example_name and air:
+        raise CliError("give --example or --air, not both")
+    if (example_name or "fibonacci") not in EXAMPLES:
+        raise CliError(f"unknown example {example_name!r} (choose from: {', '.join(EXAMPLES)})")
+    try:
+        f = get_field(field)
+    except ValueError as e:
+        raise CliError(str(e)) from None
+    the_air = _load_air(air) if air else get_example(example_name or "fibonacci").air
+    ctx = get_context(adapter, backend, profile, False if portable else None)
+    doc = export_shaders(ctx, f, the_air, out)
+    console.print(f"wrote {len(doc['modules'])} modules, {len(doc['pipelines'])} pipelines ({f.name}, {the_air.name}, "
+                  f"{ctx.profile}, {ctx.field_path}) to {out}/index.json")
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Console entry point: user errors become one line on stderr and an exit code."""
     try:
