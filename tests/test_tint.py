@@ -11,7 +11,6 @@ that installs it.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,17 +23,7 @@ from wgprover.field import FIELDS
 BROWSER_DIR = Path(__file__).parent / "browser"
 
 
-def require_tool(what: str, present: bool, install: str) -> None:
-    """Skip without ``what`` unless WGPROVER_REQUIRE_BROWSER=1 (CI), which fails."""
-    if present:
-        return
-    msg = f"{what} is not installed ({install})"
-    if os.environ.get("WGPROVER_REQUIRE_BROWSER") == "1":
-        pytest.fail(msg + "; WGPROVER_REQUIRE_BROWSER=1 requires it")
-    pytest.skip(msg)
-
-
-def tint_check(dirs: list[Path]) -> tuple[int, list[dict]]:
+def tint_check(require_tool, dirs: list[Path]) -> tuple[int, list[dict]]:
     """Run tests/browser/tint_check.mjs over export directories: (exit code, one result per pipeline)."""
     require_tool("Dawn for Node.js", shutil.which("node") is not None and (BROWSER_DIR / "node_modules" / "webgpu").is_dir(),
                  "npm ci --prefix tests/browser")
@@ -69,8 +58,8 @@ def exports(tmp_path_factory) -> list[Path]:
     return dirs
 
 
-def test_every_proof_module_passes_tint(exports):
-    rc, results = tint_check(exports)
+def test_every_proof_module_passes_tint(exports, require_tool):
+    rc, results = tint_check(require_tool, exports)
     assert not _failures(results), "Tint rejected:\n" + _failures(results)
     assert rc == 0
     expected = sum(len(json.loads((d / "index.json").read_text())["pipelines"]) for d in exports)
@@ -94,7 +83,7 @@ BAD_MODULES = {
 
 
 @pytest.mark.parametrize("name", list(BAD_MODULES))
-def test_tint_rejection_fails_with_its_message(tmp_path, name):
+def test_tint_rejection_fails_with_its_message(tmp_path, name, require_tool):
     """The check can fail: a module Tint rejects is reported with Tint's message."""
     code, word = BAD_MODULES[name]
     (tmp_path / "bad.wgsl").write_text(code)
@@ -102,7 +91,7 @@ def test_tint_rejection_fails_with_its_message(tmp_path, name):
     index = {"profile": "webgpu-default", "limits": {}, "pipelines": [
         {"kernel": f"test::{name}", "module": "bad.wgsl", "entry_point": "main", "constants": {}, "bind_group_layouts": layout}]}
     (tmp_path / "index.json").write_text(json.dumps(index))
-    rc, results = tint_check([tmp_path])
+    rc, results = tint_check(require_tool, [tmp_path])
     assert rc == 3 and len(results) == 1 and not results[0]["ok"]
     assert results[0]["stage"] == "createShaderModule"
     assert word in " ".join(results[0]["messages"])

@@ -61,9 +61,11 @@ def info(
 ) -> None:
     """Adapters, backend, chosen device, features, key limits and field path."""
     from .gpu import adapter_report, get_context
+    from .gpu.context import backend_report
 
     _gpu_options(adapter, backend, profile, int64)
     adapters = adapter_report()
+    backends = backend_report(adapters)
     ctx = get_context()
     keys = [
         "max-storage-buffer-binding-size",
@@ -83,7 +85,7 @@ def info(
         "limits": {k: int(ctx.limits[k]) for k in keys},
     }
     if as_json:
-        print(json.dumps({"adapters": adapters, "chosen": chosen}, indent=2))
+        print(json.dumps({"adapters": adapters, "backends": backends, "chosen": chosen}, indent=2))
         return
     t = Table(title="WebGPU adapters")
     t.add_column("#")
@@ -91,10 +93,13 @@ def info(
     t.add_column("backend")
     t.add_column("type")
     t.add_column("features")
+    t.add_column("compute")
     for i, a in enumerate(adapters):
         mark = "*" if a["summary"] == ctx.adapter_summary else str(i)
-        t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]))
+        t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]), a["compute"])
     console.print(t)
+    for name, b in backends.items():
+        console.print(f"{name}: {b['adapters']} adapter(s), compute " + ("works" if b["compute"] else f"absent ({b['why_not']})"))
     d = Table(title="chosen device", show_header=False)
     for k in ("adapter", "backend", "profile", "field_path", "int64_available", "timestamps"):
         d.add_row(k, str(chosen[k]))
