@@ -59,7 +59,7 @@ def _gl_compute_problem() -> str | None:
 
 GL_PROBLEM = _gl_compute_problem()
 # .ci/run sets WGPROVER_REQUIRE_GL=1: there (llvmpipe GL) a missing GL path fails
-# instead of shrinking the coverage (docs/ARCHITECTURE.md §9)
+# instead of shrinking the coverage (docs/ARCHITECTURE.md §8)
 REQUIRE_GL = os.environ.get("WGPROVER_REQUIRE_GL") == "1"
 
 GPU_PATHS = {

@@ -1,6 +1,6 @@
 """Kernels in a real browser: headless Chromium (WebGPU on its software adapter,
 SwiftShader) runs the Goldilocks and BabyBear field and extension kernels and a
-BabyBear NTT, compared bit for bit with the NumPy reference (docs/ARCHITECTURE.md §9).
+BabyBear NTT, compared bit for bit with the NumPy reference (docs/ARCHITECTURE.md §8).
 
 Each kernel's wrapper runs once on the test's GPU context while its buffers,
 writes, dispatches (with the exported pipeline: composed WGSL, entry point,
@@ -35,7 +35,7 @@ from wgprover.ntt import reference as ntt_ref
 BROWSER_DIR = Path(__file__).parent / "browser"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PAGE_TIMEOUT_S = 200
-# closed network, no profile, WebGPU on the software adapter; docs/ARCHITECTURE.md §9
+# closed network, no profile, WebGPU on the software adapter; docs/ARCHITECTURE.md §8
 CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--enable-unsafe-webgpu", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-quic", "--disable-gpu-process-crash-limit"]
@@ -137,7 +137,7 @@ def _cases(field, rng) -> dict:
     for op in ("add", "sub", "mul"):
         cases[f"ext_{op}"] = (lambda ctx, op=op: fgpu.ext_op(ctx, field, op, x, y), getattr(E, op)(x, y))
     cases["ext_inv"] = (lambda ctx: fgpu.ext_op(ctx, field, "inv", x), E.inv(x))
-    if field is BABYBEAR:  # docs/ARCHITECTURE.md §9: the Goldilocks NTT is a compile check only
+    if field is BABYBEAR:  # docs/ARCHITECTURE.md §8: the Goldilocks NTT is a compile check only
         cols = _inputs(field, rng, 4 * 1024).reshape(4, 1024)
         cases["ntt_forward"] = (lambda ctx: ntt_gpu.forward(ctx, field, cols), ntt_ref.forward(field, cols))
     return cases

@@ -1,6 +1,6 @@
 """Every composed module a proof compiles, through Tint (the WGSL compiler of
 Dawn and Chrome) under the WebGPU default limits: both fields, every example
-AIR, the portable path (docs/ARCHITECTURE.md §9).
+AIR, the portable path (docs/ARCHITECTURE.md §8).
 
 Tint runs in Dawn for Node.js (npm ``webgpu``, tests/browser/tint_check.mjs) on
 its null backend.  .ci/run installs it and sets WGPROVER_REQUIRE_BROWSER=1, so

@@ -2,7 +2,7 @@
 // front end (Tint: parsing, validation, uniformity analysis) under the
 // WebGPU default limits, on Dawn's null backend: createShaderModule, then
 // createComputePipeline with the explicit layouts of index.json.
-// docs/ARCHITECTURE.md §9 says why the null backend. Usage:
+// docs/ARCHITECTURE.md §8 says why the null backend. Usage:
 //   node tint_check.mjs DIR... ; prints one JSON line per pipeline, exit 3 if any failed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

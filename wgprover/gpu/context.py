@@ -322,7 +322,7 @@ def compute_problem(adapter) -> str | None:
     """None when a one-invocation compute shader runs on ``adapter`` and its write
     reads back, else why not, in one line.  An adapter can exist without compute:
     wgpu's GL backend on headless NVIDIA EGL picks a GL without compute shaders
-    (docs/ARCHITECTURE.md §9)."""
+    (docs/ARCHITECTURE.md §8)."""
     import wgpu
 
     try:

@@ -3,7 +3,7 @@
 The host side of a proof recorded against it makes the same ``ctx.kernel``
 calls as on the real device it mirrors (same profile, limits and field path),
 in milliseconds and without GPU work; buffers read back as zeros.  Only
-``wgprove shaders`` uses it (docs/ARCHITECTURE.md §9): nothing it returns is a
+``wgprove shaders`` uses it (docs/ARCHITECTURE.md §8): nothing it returns is a
 result.
 """
 

@@ -1,4 +1,4 @@
-"""Export the composed shaders of a proof (``wgprove shaders``; docs/ARCHITECTURE.md §9).
+"""Export the composed shaders of a proof (``wgprove shaders``; docs/ARCHITECTURE.md §8).
 
 Every kernel that proving an AIR compiles is captured at ``build_kernel``
 (:func:`wgprover.gpu.kernel.capture`) while proofs of several sizes are

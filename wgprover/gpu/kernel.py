@@ -19,7 +19,7 @@ _BINDING_RE = re.compile(
 @dataclass(frozen=True)
 class KernelSpec:
     """What a pipeline is made of, independent of any device: enough to rebuild
-    it elsewhere (``wgprove shaders``, the browser checks: docs/ARCHITECTURE.md §9)."""
+    it elsewhere (``wgprove shaders``, the browser checks: docs/ARCHITECTURE.md §8)."""
 
     name: str  # "<last composed file>::<entry>", e.g. "ntt::forward"
     head: tuple  # the field-module files, composed first (shaders.field_files)
