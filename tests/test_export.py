@@ -21,9 +21,9 @@ def test_real_proof_compiles_nothing_the_export_lacks(rng):
     ctx = get_context(profile="webgpu-default", int64=False)
     ex = get_example("boolean")
     exported = {s.key for s in proof_kernels(_dry(ctx), BABYBEAR, ex.air)}
-    trace, public = ex.generate(BABYBEAR, 7, rng)
+    trace, public = ex.generate(BABYBEAR, 5, rng)
     with capture() as used:
-        prove_gpu(ctx, BABYBEAR, ex.air, trace, public, BasefoldParams(1, 3, 2, 1, 2), timestamps=False)
+        prove_gpu(ctx, BABYBEAR, ex.air, trace, public, BasefoldParams(1, 2, 2, 1, 1), timestamps=False)
     assert used and {s.key for s in used} <= exported
 
 
