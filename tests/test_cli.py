@@ -146,3 +146,29 @@ def test_internal_error_is_one_line_and_debug_shows_it(tmp_path, capsys, monkeyp
     assert err.strip().count("\n") == 0 and "internal error" in err and "--debug" in err
     with pytest.raises(RuntimeError, match="simulated bug"):
         main(["--debug", "verify", proof])
+
+
+def test_shaders_writes_modules_and_index(tmp_path, capsys):
+    import json
+
+    from wgprover.air.examples import get_example
+
+    out = tmp_path / "sh"
+    assert _run(["shaders", "--out", str(out), "--field", "babybear", "--example", "power"]) == 0
+    doc = json.loads((out / "index.json").read_text())
+    assert (doc["field"], doc["profile"], doc["field_path"]) == ("babybear", "webgpu-default", "portable")
+    assert doc["air"] == get_example("power").air.name
+    assert {p["module"] for p in doc["pipelines"]} == set(doc["modules"])
+    assert all((out / m).is_file() for m in doc["modules"])
+    air = tmp_path / "fib.json"
+    air.write_text(get_example("fibonacci").air.to_json())
+    assert _run(["shaders", "--out", str(tmp_path / "a"), "--air", str(air), "--profile", "max", "--portable"]) == 0
+    assert json.loads((tmp_path / "a" / "index.json").read_text())["field_path"] == "portable"
+
+
+@pytest.mark.parametrize("args", [["--example", "nope"], ["--field", "nope"], ["--example", "power", "--air", "x.toml"],
+                                  ["--air", "/no/such/air.toml"]])
+def test_shaders_bad_input_is_one_line(tmp_path, capsys, args):
+    assert _run(["shaders", "--out", str(tmp_path / "o"), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("wgprove: error:") and not (tmp_path / "o").exists()

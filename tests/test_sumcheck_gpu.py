@@ -169,8 +169,14 @@ def test_errors(ctx, field):
 
 
 @pytest.mark.parametrize("max_tables", [1, 3])
-def test_zerocheck_tables_split_over_bindings(ctx, field, rng, max_tables):
-    """A small binding limit splits the trace and the state into chunks of whole tables."""
+def test_zerocheck_tables_split_over_bindings(field, rng, max_tables):
+    """A small binding limit splits the trace and the state into chunks of whole
+    tables.  Split tables need 9 or more storage bindings (14-19 here), over the
+    browser profile's 8: pinned to the "max" profile, whose adapters allow more
+    (the browser profile refuses, test below)."""
+    from wgprover.gpu import get_context
+
+    ctx = get_context(profile="max", int64=False)
     ex = get_example("boolean")  # w = 5: 11 state tables
     E = field.ext
     n = 6 if field.base.BYTES == 4 else 5  # trace chunks stay 256-byte aligned
@@ -184,3 +190,16 @@ def test_zerocheck_tables_split_over_bindings(ctx, field, rng, max_tables):
     got = G.zerocheck(ctx, field, ex.air, n, trace, public, r, alpha, rho, max_binding=max_binding)
     want = R.zerocheck(field, ex.air, n, trace, public, r, alpha, rho)
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+
+
+def test_zerocheck_split_refused_under_browser_limits(field, rng):
+    """Under webgpu-default (8 storage bindings) a split layout is refused in one
+    line before any pipeline is built."""
+    from wgprover.gpu import get_context
+
+    ctx = get_context(profile="webgpu-default")
+    ex = get_example("boolean")
+    n = 6
+    trace, public = ex.generate(field, n, rng)
+    with pytest.raises(MemoryError, match="needs 1[0-9] storage bindings .* this device allows 8"):
+        G.ZerocheckGpu(ctx, field, ex.air, n, ctx.upload(trace), public, max_binding=(1 << n) * 16)

@@ -19,8 +19,10 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
          gpu: GpuChoice = None) -> None:
     """Adapters, backend, chosen device, features, key limits and field path."""
     from ..gpu import adapter_report
+    from ..gpu.context import backend_report
 
     adapters = adapter_report()
+    backends = backend_report(adapters)
     ctx = gpu()
     keys = ["max-storage-buffer-binding-size", "max-buffer-size", "max-storage-buffers-per-shader-stage",
             "max-compute-workgroup-storage-size", "max-compute-invocations-per-workgroup",
@@ -29,15 +31,17 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
               "field_path": ctx.field_path, "int64_available": "shader-int64" in set(ctx.adapter.features),
               "timestamps": ctx.has_timestamps, "limits": {k: int(ctx.limits[k]) for k in keys}}
     if as_json:
-        print(json.dumps({"adapters": adapters, "chosen": chosen}, indent=2))
+        print(json.dumps({"adapters": adapters, "backends": backends, "chosen": chosen}, indent=2))
         return
     t = Table(title="WebGPU adapters")
-    for col in ("#", "adapter", "backend", "type", "features"):
+    for col in ("#", "adapter", "backend", "type", "features", "compute"):
         t.add_column(col)
     for i, a in enumerate(adapters):
         mark = "*" if a["summary"] == ctx.adapter_summary else str(i)
-        t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]))
+        t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]), a["compute"])
     console.print(t)
+    for name, b in backends.items():
+        console.print(f"{name}: {b['adapters']} adapter(s), compute " + ("works" if b["compute"] else f"absent ({b['why_not']})"))
     d = Table(title="chosen device", show_header=False)
     for k in ("adapter", "backend", "profile", "field_path", "int64_available", "timestamps"):
         d.add_row(k, str(chosen[k]))
@@ -249,3 +253,32 @@ def hash_cmd(
     code = hash_files(list(files or []), sponge=sponge, cpu=cpu, check=check, context=gpu)
     if code:
         raise typer.Exit(code)
+
+
+@app.command()
+def shaders(
+    out: str = typer.Option(..., "--out", help="Directory for the .wgsl modules and index.json."),
+    field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
+    example_name: Optional[str] = typer.Option(None, "--example", help="Example AIR (default: fibonacci)."),
+    air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON) instead of an example."),
+    profile: str = typer.Option("webgpu-default", "--profile", help="Limits profile: max|webgpu-default."),
+    portable: bool = typer.Option(False, "--portable", help="Portable u32-pair Goldilocks even where shader-int64 exists."),
+    adapter: Optional[str] = typer.Option(None, "--adapter", help="Adapter name substring (env WGPROVER_ADAPTER)."),
+    backend: Optional[str] = typer.Option(None, "--backend", help="vulkan|metal|dx12|gl (env WGPROVER_BACKEND)."),
+) -> None:
+    """Write every composed WGSL module proving an AIR compiles, and index.json
+    (entry point, override constants, bind-group layouts, kernel name per pipeline)."""
+    from .. import api
+    from ..air.examples import EXAMPLES, get_example
+    from ..gpu.export import export_shaders
+
+    if example_name and air:
+        raise CliError("give --example or --air, not both")
+    if (example_name or "fibonacci") not in EXAMPLES:
+        raise CliError(f"unknown example {example_name!r} (choose from: {', '.join(EXAMPLES)})")
+    f = api.as_field(field)
+    the_air = api.get_air(air) if air else get_example(example_name or "fibonacci").air
+    ctx = GpuChoice(adapter, backend, profile, False if portable else None).checked()()
+    doc = export_shaders(ctx, f, the_air, out)
+    console.print(f"wrote {len(doc['modules'])} modules, {len(doc['pipelines'])} pipelines ({f.name}, {the_air.name}, "
+                  f"{ctx.profile}, {ctx.field_path}) to {out}/index.json")

@@ -104,9 +104,13 @@ def _rank(adapter) -> tuple:
     return (kind, backend)
 
 
-def _backend_matches(d: AdapterDescription, backend: str) -> bool:
+def _backend_matches_name(adapter_backend: str, backend: str) -> bool:
     names = {"vulkan": "vulkan", "metal": "metal", "dx12": "d3d12", "gl": "opengl"}
-    return d.backend.lower() == names[backend]
+    return adapter_backend.lower() == names[backend]
+
+
+def _backend_matches(d: AdapterDescription, backend: str) -> bool:
+    return _backend_matches_name(d.backend, backend)
 
 
 def choose_adapter(adapter: str | None = None, backend: str | None = None):
@@ -303,8 +307,55 @@ def _open_context(chosen, profile: str, int64: bool | None) -> GpuContext:
                       features=frozenset(device.features), limits=dict(device.limits), description=desc)
 
 
+_PROBE_WGSL = """
+@group(0) @binding(0) var<storage, read_write> out: array<u32>;
+@compute @workgroup_size(1) fn main() { out[0] = 0x2a2a2a2au; }
+"""
+
+
+def compute_problem(adapter) -> str | None:
+    """None when a one-invocation compute shader runs on ``adapter`` and its write
+    reads back, else why not, in one line.  An adapter can exist without compute:
+    wgpu's GL backend on headless NVIDIA EGL picks a GL without compute shaders
+    (docs/ARCHITECTURE.md §8)."""
+    import wgpu
+
+    try:
+        device = adapter.request_device_sync()
+        buf = device.create_buffer(size=16, usage=wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC)
+        module = device.create_shader_module(code=_PROBE_WGSL)
+        pipeline = device.create_compute_pipeline(layout="auto", compute={"module": module, "entry_point": "main"})
+        group = device.create_bind_group(layout=pipeline.get_bind_group_layout(0),
+                                         entries=[{"binding": 0, "resource": {"buffer": buf, "offset": 0, "size": 16}}])
+        enc = device.create_command_encoder()
+        cpass = enc.begin_compute_pass()
+        cpass.set_pipeline(pipeline)
+        cpass.set_bind_group(0, group)
+        cpass.dispatch_workgroups(1)
+        cpass.end()
+        device.queue.submit([enc.finish()])
+        got = bytes(device.queue.read_buffer(buf, 0, 4))
+    except Exception as e:  # noqa: BLE001 - any driver failure means "no compute here"
+        first = (str(e).strip().splitlines() or [""])[0]
+        return f"{type(e).__name__}: {first}"[:300]
+    return None if got == b"\x2a" * 4 else f"the probe shader wrote {got.hex()}, not 2a2a2a2a"
+
+
+def backend_report(adapters: list[dict]) -> dict:
+    """Per backend (vulkan, metal, dx12, gl): whether an adapter exists and whether
+    compute works on one, from ``adapter_report()``'s entries."""
+    out = {}
+    for b in BACKENDS:
+        mine = [a for a in adapters if _backend_matches_name(a["backend"], b)]
+        problems = [a["compute"] for a in mine if a["compute"] != "ok"]
+        out[b] = {"adapters": len(mine), "compute": len(problems) < len(mine),
+                  "why_not": None if len(problems) < len(mine) else (problems[0] if problems else "no adapter")}
+    return out
+
+
 def adapter_report() -> list[dict]:
-    """A JSON-friendly description of every adapter (for ``wgprove info``)."""
+    """A JSON-friendly description of every adapter (for ``wgprove info``), with
+    ``compute``: "ok" or why a compute shader does not run on it."""
     out = []
     for a in enumerate_adapters():
         d = _describe(a)
@@ -316,6 +367,7 @@ def adapter_report() -> list[dict]:
                 "type": d.adapter_type,
                 "features": sorted(f for f in a.features if re.match(r"shader-|timestamp|subgroup", f)),
                 "limits": {k: lim[k] for k in _MAX_PROFILE_KEYS if k in lim},
+                "compute": compute_problem(a) or "ok",
             }
         )
     return out

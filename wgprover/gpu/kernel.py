@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from .errors import ShaderError
 from .shaders import compose, field_files
@@ -12,6 +14,34 @@ from .shaders import compose, field_files
 _BINDING_RE = re.compile(
     r"@group\(\s*(\d+)\s*\)\s*@binding\(\s*(\d+)\s*\)\s*var\s*<\s*(storage|uniform)\s*(?:,\s*(read_write|read))?\s*>\s*(\w+)"
 )
+
+
+@dataclass(frozen=True)
+class KernelSpec:
+    """What a pipeline is made of, independent of any device: enough to rebuild
+    it elsewhere (``wgprove shaders``, the browser checks: docs/ARCHITECTURE.md §8)."""
+
+    name: str  # "<last composed file>::<entry>", e.g. "ntt::forward"
+    head: tuple  # the field-module files, composed first (shaders.field_files)
+    files: tuple  # the kernel's own files, composed after them
+    generated: bool  # code generated from an AIR sits between the two
+    source: str
+    entry: str
+    constants: tuple  # sorted (name, value) override constants
+
+    @cached_property
+    def bindings(self) -> dict:
+        return parse_bindings(self.source)
+
+    @cached_property
+    def layouts(self) -> tuple:
+        """Per group 0..: the ``layout_entries`` (parsed on demand: a pipeline-cache
+        hit needs only the key)."""
+        return layout_entries(self.bindings)
+
+    @property
+    def key(self) -> tuple:
+        return (hashlib.sha256(self.source.encode()).hexdigest(), self.entry, self.constants)
 
 
 @dataclass
@@ -22,6 +52,22 @@ class Kernel:
     pipeline: object
     layouts: dict  # group -> GPUBindGroupLayout
     bindings: dict  # group -> {binding: kind}  kind in {"storage", "read-only-storage", "uniform"}
+    spec: KernelSpec | None = None
+
+
+_SINKS: list = []
+
+
+@contextmanager
+def capture():
+    """Collect the :class:`KernelSpec` of every kernel built (or fetched from the
+    pipeline cache) inside the ``with`` block, in order, repeats included."""
+    sink: list = []
+    _SINKS.append(sink)
+    try:
+        yield sink
+    finally:
+        _SINKS.remove(sink)
 
 
 def parse_bindings(source: str) -> dict:
@@ -32,43 +78,56 @@ def parse_bindings(source: str) -> dict:
     return out
 
 
-def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, generated: str | None = None) -> Kernel:
+def layout_entries(bindings: dict) -> tuple:
+    """The explicit bind-group layouts (one tuple of entries per group 0..max),
+    as WebGPU names them: the same description builds the pipeline here and is
+    written to index.json by ``wgprove shaders``.  Every declared binding is in
+    its group's layout (declarations of other entry points too: no auto layout)."""
+    groups = []
+    for g in range(max(bindings) + 1 if bindings else 0):
+        # dynamic offsets on group 0's uniforms: the recorder reuses one bind group
+        # per set of buffers and moves only the uniform's offset in its arena
+        groups.append(tuple({"binding": b, "type": kind, "has_dynamic_offset": kind == "uniform" and g == 0}
+                            for b, kind in sorted(bindings.get(g, {}).items())))
+    return tuple(groups)
+
+
+def compose_kernel(field, int64: bool, files: list[str], entry: str, constants: dict,
+                   generated: str | None = None) -> KernelSpec:
     """Compose ``field`` module (+ ``generated`` source, e.g. code generated from an
-    AIR) + ``files``, compile, and build the pipeline (cached by source)."""
+    AIR) + ``files`` into a :class:`KernelSpec` (no device needed)."""
+    head = field_files(field, int64)
+    if generated is None:
+        source = compose(head + files)
+    else:
+        source = "\n".join([compose(head), "// ---- generated ----", generated, compose(files)])
+    return KernelSpec(name=f"{files[-1]}::{entry}", head=tuple(head), files=tuple(files), generated=generated is not None,
+                      source=source, entry=entry, constants=tuple(sorted(constants.items())))
+
+
+def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, generated: str | None = None) -> Kernel:
+    """Compose, compile, and build the pipeline with explicit layouts (cached by
+    source, entry and constants)."""
     import wgpu
 
-    all_files = field_files(field, ctx.int64) + files
-    if generated is None:
-        source = compose(all_files)
-    else:
-        source = "\n".join([compose(field_files(field, ctx.int64)), "// ---- generated ----", generated, compose(files)])
-    key = (hashlib.sha256(source.encode()).hexdigest(), entry, tuple(sorted(constants.items())))
-    hit = ctx.pipelines.get(key)
+    spec = compose_kernel(field, ctx.int64, files, entry, constants, generated)
+    for sink in _SINKS:
+        sink.append(spec)
+    hit = ctx.pipelines.get(spec.key)
     if hit is not None:
         return hit
-
-    bindings = parse_bindings(source)
-    # Declarations of entry points not used still count: only keep groups the
-    # shader declares; all of them must be bound (explicit layout, no auto).
+    what = f"{'+'.join(spec.head + spec.files)} ({entry})"
     try:
-        module = ctx.device.create_shader_module(code=source, label=entry)
+        module = ctx.device.create_shader_module(code=spec.source, label=entry)
     except Exception as e:  # noqa: BLE001
-        raise ShaderError(f"WGSL compile error in {'+'.join(all_files)} ({entry}): {e}") from None
-
-    layouts = {}
+        raise ShaderError(f"WGSL compile error in {what}: {e}") from None
     vis = wgpu.ShaderStage.COMPUTE
-    for g in range(max(bindings) + 1 if bindings else 0):
-        entries = []
-        for b, kind in sorted(bindings.get(g, {}).items()):
-            if kind == "uniform":
-                # dynamic offsets: the recorder reuses one bind group per set of
-                # buffers and moves only the uniform's offset in its arena
-                entries.append({"binding": b, "visibility": vis,
-                                "buffer": {"type": wgpu.BufferBindingType.uniform, "has_dynamic_offset": g == 0}})
-            else:
-                t = wgpu.BufferBindingType.storage if kind == "storage" else wgpu.BufferBindingType.read_only_storage
-                entries.append({"binding": b, "visibility": vis, "buffer": {"type": t}})
-        layouts[g] = ctx.device.create_bind_group_layout(entries=entries)
+    layouts = {
+        g: ctx.device.create_bind_group_layout(entries=[
+            {"binding": e["binding"], "visibility": vis,
+             "buffer": {"type": e["type"], "has_dynamic_offset": e["has_dynamic_offset"]}} for e in entries])
+        for g, entries in enumerate(spec.layouts)
+    }
     playout = ctx.device.create_pipeline_layout(bind_group_layouts=[layouts[g] for g in sorted(layouts)])
     stage = {"module": module, "entry_point": entry}
     if constants:
@@ -76,7 +135,7 @@ def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, gene
     try:
         pipeline = ctx.device.create_compute_pipeline(layout=playout, compute=stage, label=entry)
     except Exception as e:  # noqa: BLE001
-        raise ShaderError(f"pipeline creation failed for {entry} in {'+'.join(all_files)}: {e}") from None
-    k = Kernel(name=entry, pipeline=pipeline, layouts=layouts, bindings=bindings)
-    ctx.pipelines[key] = k
+        raise ShaderError(f"pipeline creation failed for {what}: {e}") from None
+    k = Kernel(name=entry, pipeline=pipeline, layouts=layouts, bindings=spec.bindings, spec=spec)
+    ctx.pipelines[spec.key] = k
     return k

@@ -370,3 +370,9 @@ def record_copy(rec, field, src_buf, dst_buf, nbytes: int) -> None:
         words = size // 16
         rec.dispatch(k, [(src_buf, off, size), (dst_buf, off, size), u32s(words)],
                      -(-words // 256))
+
+
+def tile_kernels(ctx, field: Field, files: list[str], entry: str) -> list:
+    """A tiled kernel at every tile size ``tile_bits`` can pick on this device
+    (the tile shrinks for small batches): ``wgprove shaders`` exports them all."""
+    return [_kernel(ctx, field, files, entry, tb) for tb in range(tile_bits(ctx, field, 0), tile_bits(ctx, field) + 1)]

@@ -46,6 +46,28 @@ def record_eq_table(rec, field, challenge_buf, first_slot: int, n: int, table_bu
         rec.dispatch(k, [challenge_buf, table_buf, _u32(s, first_slot + i, 0)], _groups(s))
 
 
+def plan_layout(ctx, field, w: int, n: int, max_binding: int) -> Layout:
+    """How the zerocheck tables of a w-column, 2^n-row trace split over storage
+    bindings of ``max_binding`` bytes (chunks of whole tables); MemoryError when
+    a table or the binding count does not fit the device."""
+    N, fe_bytes = 1 << n, field.base.BYTES
+    col_bytes = N * fe_bytes
+    tab_bytes = max(N // 2, 1) * field.ext_degree * fe_bytes  # largest state table (after fold 0)
+    if col_bytes > max_binding or N * field.ext_degree * fe_bytes > max_binding:
+        raise MemoryError(f"a 2^{n}-row table exceeds the storage binding limit {max_binding}")
+    cpt = min(w, max_binding // col_bytes)
+    tps = min(2 * w + 1, max_binding // tab_bytes)
+    lay = Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
+    needed = lay.trace_chunks + 2 * lay.state_chunks + 4
+    allowed = int(ctx.limits.get("max-storage-buffers-per-shader-stage", 8))
+    if needed > allowed:
+        raise MemoryError(
+            f"zerocheck of {w} columns x 2^{n} rows needs {needed} storage bindings "
+            f"(tables split over the {max_binding}-byte binding limit); this device allows {allowed}"
+        )
+    return lay
+
+
 class _Engine:
     """Shared plumbing: buffer allocation with binding-size checks, eq tables, reduce, emit."""
 
@@ -119,7 +141,7 @@ class ZerocheckGpu(_Engine):
             raise ValueError(f"trace buffer holds {trace_buf.size} bytes, need {w * N * self.fe_bytes} (w={w}, n={n})")
         self.trace_buf = trace_buf
         self.max_binding = min(max_binding or ctx.max_binding(), ctx.max_binding())
-        self.layout = self._layout()
+        self.layout = plan_layout(ctx, field, w, n, self.max_binding)
         self.mode = default_mode()
         self.gen = generate(air, field, layout=self.layout, mode=self.mode)
         self.degree = air.degree + 1
@@ -167,24 +189,6 @@ class ZerocheckGpu(_Engine):
         return [(buf, 0, code.nbytes)]
 
     # -- layout bookkeeping ------------------------------------------------------
-    def _layout(self) -> Layout:
-        w, N = self.air.width, 1 << self.n
-        col_bytes = N * self.fe_bytes
-        tab_bytes = max(N // 2, 1) * self.ef_bytes  # largest state table (after fold 0)
-        if col_bytes > self.max_binding or N * self.ef_bytes > self.max_binding:
-            raise MemoryError(f"a 2^{self.n}-row table exceeds the storage binding limit {self.max_binding}")
-        cpt = min(w, self.max_binding // col_bytes)
-        tps = min(2 * w + 1, self.max_binding // tab_bytes)
-        lay = Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
-        needed = lay.trace_chunks + 2 * lay.state_chunks + 4
-        allowed = int(self.ctx.limits.get("max-storage-buffers-per-shader-stage", 8))
-        if needed > allowed:
-            raise MemoryError(
-                f"zerocheck of {w} columns x 2^{self.n} rows needs {needed} storage bindings "
-                f"(tables split over the {self.max_binding}-byte binding limit); this device allows {allowed}"
-            )
-        return lay
-
     def _chunks(self, size: int, label: str) -> list:
         lay, ntab = self.layout, 2 * self.air.width + 1
         return [
