@@ -29,6 +29,7 @@ TINY = {
     "bbmont.py": ["--log-n", "12", "--reps", "2", "--rounds", "1"],
     "compile.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--scope", "zerocheck",
                    "--log-rows", "4", "--no-warm"],
+    "hemera_air.py": ["--log-counts", "1", "--repeats", "1"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
 }
 
