@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     subjects = fuzz.golden_subjects(GOLDEN)
-    honest = sum(verify(s.proof, s.air, s.public).accepted for s in subjects)
+    honest = sum(verify(s.proof, s.air, s.public, min_security=0).accepted for s in subjects)
     t0 = time.perf_counter()
     jobs = max(1, min(args.jobs, args.mutations))
     sizes = [args.mutations // jobs + (i < args.mutations % jobs) for i in range(jobs)]

@@ -74,7 +74,7 @@ def test_multipass_with_small_tiles(ctx, field, rng, log_n, cols):
     for name, want in (("forward", ref.forward), ("inverse", ref.inverse), ("mobius", ref.mobius), ("zeta", ref.zeta)):
         buf = ctx.upload(x)
         rec = ctx.recorder()
-        getattr(gpu, f"record_{name}")(rec, ctx, field, buf, log_n, cols, tile_log=5)
+        getattr(gpu, f"record_{name}")(rec, field, buf, log_n, cols, tile_log=5)
         rec.submit()
         got = ctx.read(buf, field.dtype, x.size).reshape(x.shape)
         assert np.array_equal(got, want(field, x)), name

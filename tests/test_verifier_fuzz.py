@@ -24,7 +24,7 @@ def subjects():
     subs = fuzz.golden_subjects(GOLDEN)
     assert {parse.field.name for parse in (fuzz.parse_header(s.proof)[0] for s in subs)} == {"goldilocks", "babybear"}
     for s in subs:
-        v = verify(s.proof, s.air, s.public)
+        v = verify(s.proof, s.air, s.public, min_security=0)
         assert v.accepted, (s.name, v.reason)
     return subs
 
@@ -60,10 +60,10 @@ def test_compiled_and_numpy_verdicts_agree(subjects, monkeypatch):
     assert compiled.available(), "numba is a test dependency (pyproject [test]); the accelerator must be exercised"
     ms = list(fuzz.mutants(subjects, 120, seed=21)) + [fuzz.Mutant("honest", s.name, s.proof, s.air, s.public)
                                                         for s in subjects]
-    fast = [verify(m.data, m.air, m.public) for m in ms]
+    fast = [verify(m.data, m.air, m.public, min_security=0) for m in ms]
     monkeypatch.setattr(compiled, "compiled_permute", lambda: None)
     assert compiled.permute_fn() is hemera.permute
-    slow = [verify(m.data, m.air, m.public) for m in ms]
+    slow = [verify(m.data, m.air, m.public, min_security=0) for m in ms]
     assert [(v.accepted, v.reason) for v in fast] == [(v.accepted, v.reason) for v in slow]
     assert sum(v.accepted for v in fast) == len(subjects)
 
