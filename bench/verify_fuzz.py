@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from functools import partial
 import json
 import os
 import sys
@@ -27,7 +28,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "tests" / "vectors" / "golden"
 
 
 def chunk(count: int, seed: int) -> fuzz.FuzzResult:
-    return fuzz.run(fuzz.golden_subjects(GOLDEN), count, seed, verify)
+    return fuzz.run(fuzz.golden_subjects(GOLDEN), count, seed, partial(verify, min_security=0))
 
 
 def main() -> None:

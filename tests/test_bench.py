@@ -36,6 +36,9 @@ TINY = {
 
 def _run(script: str, args: list[str], monkeypatch) -> None:
     monkeypatch.setattr(sys, "argv", [str(BENCH / script), *args])
+    # sumcheck.py --modes sets WGPROVER_ZEROCHECK for its own runs; registering the
+    # variable here makes monkeypatch restore it, so later tests see the default mode
+    monkeypatch.setenv("WGPROVER_ZEROCHECK", "auto")
     monkeypatch.syspath_prepend(str(BENCH))
     runpy.run_path(str(BENCH / script), run_name="__main__")
 

@@ -71,7 +71,7 @@ def test_help_and_verify_import_no_gpu_module(tmp_path, verify):
         write_proof_file(proof, (GOLDEN / "gl-fibonacci-n5.proof").read_bytes(), read_trace(FIB).air)
         argv = ["verify", str(proof), "--min-security", "0"]
     script = _script()
-    cmd = [sys.executable, "-X", "importtime", *(script if len(script) > 1 else ["-c", _CONSOLE, script[0]])]
+    cmd = [sys.executable, "-X", "importtime", *(script[1:] if len(script) > 1 else ["-c", _CONSOLE, script[0]])]
     r = subprocess.run([*cmd, *argv], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-2000:]
     assert "ACCEPT" in r.stdout if verify else "Usage" in r.stdout

@@ -5,6 +5,8 @@ the same verdicts."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +32,7 @@ def subjects():
 
 
 def test_fuzz_rejects_every_mutant_and_never_raises(subjects):
-    res = fuzz.run(subjects, MUTATIONS, seed=13, verify=verify)
+    res = fuzz.run(subjects, MUTATIONS, seed=13, verify=partial(verify, min_security=0))
     assert sum(res.total.values()) == MUTATIONS
     assert set(res.total) == set(fuzz.MUTATORS)
     assert not res.raised, res.raised[:5]
