@@ -1,4 +1,4 @@
-// Zerocheck rounds over an AIR (DESIGN.md §6 step 2).  Twin:
+// Zerocheck rounds over an AIR (docs/PROTOCOL.md §5).  Twin:
 // wgprover/sumcheck/reference.py::ZerocheckReference.  Composed after the
 // AIR-specific code that wgprover/air/codegen.py generates, which defines
 //   const ZC_W, ZC_NPER, ZC_NCONS, ZC_NPTS (= D + 1), ZC_WG

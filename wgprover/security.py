@@ -1,5 +1,5 @@
 """Soundness terms, one function each, and the report used by the CLI and the
-proof header (DESIGN.md §6.5). The security is *conjectured* (Basefold/FRI
+proof header (docs/PROTOCOL.md §7.1). The security is *conjectured* (Basefold/FRI
 proximity-gap conjecture for the query term); the argument is not zero-knowledge."""
 
 from __future__ import annotations

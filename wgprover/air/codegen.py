@@ -4,7 +4,7 @@
 
     C(X) = sum_j alpha^j * sel_j(X) * P_j(T(X), N(X), periodic(X), pub)
 
-at point X of pair k of the current round (DESIGN.md §6 step 2), in two
+at point X of pair k of the current round (docs/PROTOCOL.md §5), in two
 variants: ``zc_eval_base`` for round 0, where every table value is a base
 element (``fe_*`` arithmetic; alpha^j enters as ``ef_mul_fe``), and
 ``zc_eval_ext`` for later rounds (``ef_*``, with constants and public inputs

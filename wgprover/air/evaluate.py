@@ -7,7 +7,7 @@ Two uses:
 * :func:`combined_ext` -- the combined constraint polynomial
   ``C = sum_j alpha^j * sel_j * P_j`` at arbitrary points, given the values of
   all multilinear tables there as extension elements (vectorised over any
-  leading shape).  This is what the zerocheck sums (DESIGN.md §6 step 2).
+  leading shape).  This is what the zerocheck sums (docs/PROTOCOL.md §5).
 
 Traces are column-major arrays of shape ``(w, 2^n)``.
 """

@@ -3,7 +3,7 @@
 ``get_field("goldilocks")`` / ``get_field("babybear")`` return a :class:`Field`
 whose ``base`` is the NumPy module (add, sub, neg, mul, sqr, pow, inv,
 batch_inv, root_of_unity, check, random) and whose ``ext`` is the extension
-used for Fiat-Shamir challenges (DESIGN.md §3).
+used for Fiat-Shamir challenges (docs/ARCHITECTURE.md §2).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Binomial extension fields F[u]/(u^d - W), vectorised over arrays of shape (..., d).
 
-Goldilocks uses d = 2, W = 7; BabyBear uses d = 4, W = 11 (DESIGN.md §3).
+Goldilocks uses d = 2, W = 7; BabyBear uses d = 4, W = 11 (docs/ARCHITECTURE.md §2).
 Coefficient i of an element is the coefficient of u^i.
 """
 
