@@ -77,6 +77,13 @@ class GpuChoice:
         int64 = os.environ.get("WGPROVER_INT64") or "auto"
         if self.int64 is None and int64.lower() not in ("auto", "0", "1"):
             raise CliError(f"WGPROVER_INT64 must be auto, 0 or 1, not {int64!r}")
+        from ..gpu.context import binding_cap
+        from ..gpu.errors import GpuUnavailable
+
+        try:
+            binding_cap()
+        except GpuUnavailable as e:
+            raise CliError(str(e)) from None
         return self
 
 

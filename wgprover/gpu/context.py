@@ -235,6 +235,11 @@ class GpuContext:
     def max_binding(self) -> int:
         return int(self.limits["max-storage-buffer-binding-size"])
 
+    def segment_limit(self) -> int:
+        """The most bytes one device-table segment may hold: one binding, one
+        buffer (docs/ARCHITECTURE.md §9)."""
+        return min(self.max_binding(), int(self.limits["max-buffer-size"])) // 16 * 16
+
 
 PLACEHOLDER = declare("placeholder", lambda ctx, slot, nbytes: ctx.buffer(nbytes, label=f"placeholder-{slot}"))
 
@@ -265,13 +270,36 @@ def get_context(
         if env not in ("auto", "0", "1"):
             raise GpuUnavailable(f"WGPROVER_INT64 must be auto, 0 or 1, not {env!r}")
         int64 = None if env == "auto" else env == "1"
-    key = (adapter, backend, profile, int64)
+    cap = binding_cap()
+    key = (adapter, backend, profile, int64, cap)
     if key in _CONTEXTS:
         return _CONTEXTS[key]
 
     ctx = _open_context(choose_adapter(adapter, backend), profile, int64)
+    if cap is not None:  # for tests and diagnosis only: the device keeps its real limits
+        for name in ("max-storage-buffer-binding-size", "max-buffer-size"):
+            ctx.limits[name] = min(int(ctx.limits[name]), cap)
     _CONTEXTS[key] = ctx
     return ctx
+
+
+MIN_BINDING_CAP = 256
+
+
+def binding_cap() -> int | None:
+    """WGPROVER_MAX_BINDING=BYTES: lower the storage-binding and buffer-size
+    limits below the device's, so that small traces split into many segments
+    (tests, diagnosis; docs/ARCHITECTURE.md §9). None when unset."""
+    raw = _env("WGPROVER_MAX_BINDING")
+    if raw is None:
+        return None
+    try:
+        cap = int(raw)
+    except ValueError:
+        cap = -1
+    if cap < MIN_BINDING_CAP or cap % 16:
+        raise GpuUnavailable(f"WGPROVER_MAX_BINDING must be a multiple of 16 bytes, at least {MIN_BINDING_CAP}, not {raw!r}")
+    return cap
 
 
 def _open_context(chosen, profile: str, int64: bool | None) -> GpuContext:
