@@ -17,17 +17,16 @@ import argparse
 import datetime
 import json
 import os
-import shutil
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (gpumem.py)
 
+from gpumem import MemorySampler  # noqa: E402
 from wgprover.air import hemera_air as ha  # noqa: E402
 from wgprover.air.codegen import zerocheck_kernel  # noqa: E402
 from wgprover.field import GOLDILOCKS  # noqa: E402
@@ -37,42 +36,6 @@ from wgprover.prover import prove_gpu  # noqa: E402
 from wgprover.verifier import verify  # noqa: E402
 
 ZC_ENTRIES = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
-
-
-class MemorySampler:
-    """Peak GPU memory.used (MiB) by polling nvidia-smi every 50 ms; None without it."""
-
-    def __init__(self) -> None:
-        self.exe = shutil.which("nvidia-smi")
-        self.peak: int | None = None
-        self._stop = threading.Event()
-        self._t: threading.Thread | None = None
-
-    def _sample(self) -> int | None:
-        try:
-            out = subprocess.run([self.exe, "--query-gpu=memory.used", "--format=csv,noheader,nounits", "-i", "0"],
-                                 capture_output=True, text=True, timeout=5).stdout
-            return int(out.split()[0])
-        except (OSError, ValueError, IndexError, subprocess.SubprocessError):
-            return None
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            v = self._sample()
-            if v is not None:
-                self.peak = v if self.peak is None else max(self.peak, v)
-            time.sleep(0.05)
-
-    def __enter__(self) -> "MemorySampler":
-        if self.exe:
-            self._t = threading.Thread(target=self._loop, daemon=True)
-            self._t.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        if self._t is not None:
-            self._t.join()
 
 
 def build_pipelines(ctx, air) -> float:
