@@ -91,3 +91,12 @@ def test_basefold_h_table_is_the_host_table(any_ctx, field, log_len):
     assert any_ctx.syncs == syncs
     want = bf.half_inv_twiddles(field, log_len)
     assert np.array_equal(any_ctx.read(h, field.dtype, want.size), want)
+
+
+def test_root_is_the_fields_root_of_unity(field):
+    for log_n in (0, 1, 5, field.base.TWO_ADICITY):
+        w = field.base.root_of_unity(log_n)
+        assert pw.root(field, log_n) == w
+        assert pw.root(field, log_n, inverse=True) == _inv(field, w)
+    with pytest.raises(ValueError):
+        pw.root(field, field.base.TWO_ADICITY + 1)

@@ -115,10 +115,7 @@ def passes_for(ctx, field: Field, log_n: int, tb: int | None = None, cols: int =
 def _stage_table(ctx, field: Field, log_n: int, inverse: bool):
     """``prepared(reference.stage_twiddles(field, log_n, inverse))`` made on the
     GPU from O(2^(log_n/2)) seeds (docs/NTT.md §7)."""
-    w = field.base.root_of_unity(log_n)
-    if inverse:
-        w = int(field.base.inv(np.array([w], dtype=field.dtype))[0])
-    sd = powers.seeds(field, w, max(log_n - 1, 0))  # prepared: the shaders use fe_mul_prepared
+    sd = powers.seeds(field, powers.root(field, log_n, inverse), max(log_n - 1, 0))  # prepared: the shaders use fe_mul_prepared
     label = f"ntt-{'itw' if inverse else 'tw'}-{field.name}"
     return powers.build(ctx, field, sd, powers.STAGE, log_n, 1 << log_n, label)
 

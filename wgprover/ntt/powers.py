@@ -39,13 +39,24 @@ class Seeds:
     log_b: int
 
 
+def root(field: Field, log_n: int, inverse: bool = False) -> int:
+    """ω_(2^log_n) (``Field.base.root_of_unity``) or its inverse, by Python integer
+    arithmetic: microseconds, where the NumPy square-and-multiply on one
+    element takes tens of milliseconds (Goldilocks)."""
+    w = field.base.GENERATOR
+    if not 0 <= log_n <= field.base.TWO_ADICITY:
+        raise ValueError(f"{field.name} has no 2^{log_n}-th root of unity")
+    w = pow(w, (field.p - 1) >> log_n, field.p)
+    return pow(w, -1, field.p) if inverse else w
+
+
 def seeds(field: Field, w: int, log_e: int, scale: int = 1, prepared: bool = True) -> Seeds:
     """Seeds for every exponent below 2^log_e of s·w^e (s = ``scale``), in
     prepared form when ``prepared`` (else canonical)."""
     F = field.base
     log_b = (log_e + 1) // 2
     lo = F.mul(powers(field, w, 1 << log_b), np.array([scale % field.p], dtype=field.dtype))
-    step = int(F.pow(np.array([w % field.p], dtype=field.dtype), 1 << log_b)[0])
+    step = pow(w, 1 << log_b, field.p)
     hi = F.prepared(powers(field, step, 1 << (log_e - log_b)))
     return Seeds(F.prepared(lo) if prepared else lo, hi, log_b)
 

@@ -28,9 +28,9 @@ WG = 64  # @workgroup_size of fold_first / fold_next / shift_indices
 def _build_h(ctx, field, log_len: int):
     """``reference.half_inv_twiddles(field, log_len)`` made on the GPU from
     O(sqrt L) seeds (docs/NTT.md §7): H[t] = 2^-1 (ω_L^-1)^bitrev(t), canonical."""
-    F, half = field.base, log_len - 1
-    w_inv = int(F.inv(np.array([F.root_of_unity(log_len)], dtype=field.dtype))[0])
-    sd = powers.seeds(field, w_inv, half, scale=(field.p + 1) // 2, prepared=False)
+    half = log_len - 1
+    sd = powers.seeds(field, powers.root(field, log_len, inverse=True), half, scale=(field.p + 1) // 2,
+                      prepared=False)
     return powers.build(ctx, field, sd, powers.BITREV, half, 1 << half, "basefold-h")
 
 
