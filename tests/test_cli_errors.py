@@ -258,8 +258,10 @@ def test_hash_check_like_sha256sum(tmp_path):
     assert "did NOT match" not in r.stderr
 
 
-def test_non_canonical_trace_value_named_by_row_and_column(tmp_path):
-    """A stored value >= p is bad input (exit 2), named by its row and column."""
+@pytest.mark.parametrize("backend", [["--cpu"], []], ids=["cpu", "gpu"])
+def test_non_canonical_trace_value_named_by_row_and_column(tmp_path, backend):
+    """A stored value >= p is bad input (exit 2), named by its row and column
+    (the GPU path may find it while streaming the trace to the device)."""
     from wgprover.trace import read_trace
 
     tr = read_trace(FIB)
@@ -269,5 +271,5 @@ def test_non_canonical_trace_value_named_by_row_and_column(tmp_path):
     at = len(raw) - w * N * 8 + (1 * N + 5) * 8  # column 1, row 5
     raw[at : at + 8] = GOLDILOCKS.p.to_bytes(8, "little")
     bad.write_bytes(bytes(raw))
-    one_line_error(wgprove("prove", str(bad), "-o", str(tmp_path / "p"), "--cpu", *FAST), 2,
-                   "bad.wgtrace", "non-canonical goldilocks element", "row 5, column 1")
+    one_line_error(wgprove("prove", str(bad), "-o", str(tmp_path / "p"), *backend, *FAST), 2,
+                   f"non-canonical goldilocks element {GOLDILOCKS.p} at row 5, column 1")
