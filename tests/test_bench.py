@@ -30,6 +30,7 @@ TINY = {
     "compile.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--scope", "zerocheck",
                    "--log-rows", "4", "--no-warm"],
     "hemera_air.py": ["--log-counts", "1", "--repeats", "1"],
+    "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
 }
 

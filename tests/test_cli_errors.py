@@ -256,3 +256,20 @@ def test_hash_check_like_sha256sum(tmp_path):
     assert r.stdout.splitlines() == [f"{a}: OK", f"{tmp_path / 'missing'}: FAILED open or read"]
     assert "improperly formatted" in r.stderr and "1 listed file could not be read" in r.stderr
     assert "did NOT match" not in r.stderr
+
+
+@pytest.mark.parametrize("backend", [["--cpu"], []], ids=["cpu", "gpu"])
+def test_non_canonical_trace_value_named_by_row_and_column(tmp_path, backend):
+    """A stored value >= p is bad input (exit 2), named by its row and column
+    (the GPU path may find it while streaming the trace to the device)."""
+    from wgprover.trace import read_trace
+
+    tr = read_trace(FIB)
+    w, N = tr.columns.shape
+    bad = tmp_path / "bad.wgtrace"
+    raw = bytearray(Path(FIB).read_bytes())
+    at = len(raw) - w * N * 8 + (1 * N + 5) * 8  # column 1, row 5
+    raw[at : at + 8] = GOLDILOCKS.p.to_bytes(8, "little")
+    bad.write_bytes(bytes(raw))
+    one_line_error(wgprove("prove", str(bad), "-o", str(tmp_path / "p"), *backend, *FAST), 2,
+                   f"non-canonical goldilocks element {GOLDILOCKS.p} at row 5, column 1")

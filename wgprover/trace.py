@@ -78,13 +78,33 @@ class TraceHeader:
     public: dict
     _read: Callable[[], np.ndarray]
 
-    def load(self) -> Trace:
-        """Read the columns and check every value is canonical."""
-        try:
-            cols = self.field.base.check(self._read(), "trace")
-        except ValueError as e:
-            raise TraceFormatError(f"{self.path}: {e}") from None
+    def load(self, check: bool = True) -> Trace:
+        """Read the columns (memory-mapped where the format allows) and, with
+        ``check``, check every value is canonical. Without, the columns are
+        as stored (maybe another integer dtype): for a caller that checks each
+        chunk as it uploads it (``check_canonical`` in ``gpu.upload.stream_upload``),
+        so the data is read once."""
+        cols = self._read()
+        if check:
+            cols = check_canonical(self.field, cols, what=str(self.path))
         return Trace(self.field, self.air, cols, dict(self.public))
+
+
+def check_canonical(field: Field, block: np.ndarray, col: int = 0, row: int = 0, what: str = "trace") -> np.ndarray:
+    """``block`` (columns, rows) as the field's dtype, or TraceFormatError naming the
+    first value that is not a canonical element (< p) by its row and column;
+    ``block[0, 0]`` is the trace's element at (``row``, ``col``). One pass over
+    the data when it is canonical."""
+    a = np.asarray(block)
+    if a.ndim != 2 or a.dtype.kind not in "ui":
+        raise TraceFormatError(f"{what}: expected a 2-D integer array, got {a.dtype} of shape {a.shape}")
+    negative = a.dtype.kind == "i" and a.size and a.min() < 0
+    if not a.size or (not negative and int(a.max()) < field.p):
+        return a.astype(field.dtype, copy=False)
+    bad = a >= np.uint64(field.p) if a.dtype.kind == "u" else (a < 0) | (a.astype(np.uint64) >= np.uint64(field.p))
+    c, r = divmod(int(np.flatnonzero(bad)[0]), a.shape[1])
+    raise TraceFormatError(f"{what}: non-canonical {field.name} element {int(a[c, r])} at row {row + r}, "
+                           f"column {col + c} (must be < p = {field.p})")
 
 
 def write_trace(path: str | os.PathLike, field: Field, air: Air, columns: np.ndarray, public: dict) -> None:

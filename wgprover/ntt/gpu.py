@@ -22,6 +22,7 @@ from wgprover.field import Field
 from wgprover.gpu.recorder import u32s
 from wgprover.gpu.tables import declare
 
+from . import powers
 from . import reference as ref
 
 _MAX_TILE_BITS = 11  # 2^11 beat 2^12/2^13 on an H200 even with one more pass (occupancy; docs/NTT.md §6)
@@ -111,13 +112,20 @@ def passes_for(ctx, field: Field, log_n: int, tb: int | None = None, cols: int =
 # -- device-resident tables -------------------------------------------------------
 
 
+def _stage_table(ctx, field: Field, log_n: int, inverse: bool):
+    """``prepared(reference.stage_twiddles(field, log_n, inverse))`` made on the
+    GPU from O(2^(log_n/2)) seeds (docs/NTT.md §7)."""
+    sd = powers.seeds(field, powers.root(field, log_n, inverse), max(log_n - 1, 0))  # prepared: the shaders use fe_mul_prepared
+    label = f"ntt-{'itw' if inverse else 'tw'}-{field.name}"
+    return powers.build(ctx, field, sd, powers.STAGE, log_n, 1 << log_n, label)
+
+
 def _twiddles(ctx, field: Field, log_cap: int, previous) -> tuple:
-    prep = field.base.prepared  # the shaders multiply by table constants with fe_mul_prepared
-    fwd = ctx.upload(prep(ref.stage_twiddles(field, log_cap)), label=f"ntt-tw-{field.name}")
-    inv = ctx.upload(prep(ref.stage_twiddles(field, log_cap, inverse=True)), label=f"ntt-itw-{field.name}")
-    if previous is None:
+    fwd = _stage_table(ctx, field, log_cap, inverse=False)
+    inv = _stage_table(ctx, field, log_cap, inverse=True)
+    if previous is None:  # 64 constants: host-made
         inv2 = int(field.base.inv(np.array([2], dtype=field.dtype))[0])
-        consts = ctx.upload(prep(ref.powers(field, inv2, 64)), label=f"ntt-consts-{field.name}")
+        consts = ctx.upload(field.base.prepared(ref.powers(field, inv2, 64)), label=f"ntt-consts-{field.name}")
     else:
         consts = previous[3]
     return (log_cap, fwd, inv, consts)
@@ -131,7 +139,7 @@ def _tables(ctx, field: Field, log_n: int) -> tuple:
 
     One growing table per field: the stage table of size 2^a is a prefix of
     that of 2^b (``reference.stage_twiddles``), so the largest size seen
-    serves every smaller one. Computed once on the host with NumPy.
+    serves every smaller one. Made on the GPU from O(sqrt N) seeds.
     """
     hit = NTT_TWIDDLES.peek(ctx, field)
     if hit is None or hit[0] < log_n:

@@ -19,14 +19,19 @@ from ...gpu.recorder import u32s
 from ...gpu.tables import declare
 from ...merkle import gpu as merkle_gpu
 from ...ntt import gpu as ntt_gpu
+from ...ntt import powers
 from ...sumcheck.gpu import ProductSumcheckGpu
-from . import reference as bf
 
 WG = 64  # @workgroup_size of fold_first / fold_next / shift_indices
 
 
-def _upload_h(ctx, field, log_len: int):
-    return ctx.upload(bf.half_inv_twiddles(field, log_len), label="basefold-h")
+def _build_h(ctx, field, log_len: int):
+    """``reference.half_inv_twiddles(field, log_len)`` made on the GPU from
+    O(sqrt L) seeds (docs/NTT.md §7): H[t] = 2^-1 (ω_L^-1)^bitrev(t), canonical."""
+    half = log_len - 1
+    sd = powers.seeds(field, powers.root(field, log_len, inverse=True), half, scale=(field.p + 1) // 2,
+                      prepared=False)
+    return powers.build(ctx, field, sd, powers.BITREV, half, 1 << half, "basefold-h")
 
 
 def _upload_final_consts(ctx, field, f: int):
@@ -36,7 +41,7 @@ def _upload_final_consts(ctx, field, f: int):
     return ctx.upload(np.array([w_inv, scale, 0, 0], dtype=field.dtype), label="basefold-final-consts")
 
 
-H_TABLE = declare("basefold.h", _upload_h)  # key (field, log L0): H[t] = 1 / (2 ω^bitrev(t))
+H_TABLE = declare("basefold.h", _build_h)  # key (field, log L0): H[t] = 1 / (2 ω^bitrev(t))
 FINAL_CONSTS = declare("basefold.final", _upload_final_consts)  # key (field, f): [ω_f^-1, 2^-f]
 
 
