@@ -92,8 +92,8 @@ def one_line(e: BaseException) -> str:
 
 
 def output_paths(traces: Iterable[str | Path], out_dir: str | Path) -> list[tuple[str, Path]]:
-    """(trace, out_dir/NAME.proof) per trace, NAME its file stem; the directory is
-    created. Two traces with one stem would write one file: InputError."""
+    """(trace, out_dir/NAME.proof) per trace, NAME its file stem. Two traces
+    with one stem would write one file: InputError."""
     traces = [str(t) for t in traces]
     if not traces:
         raise InputError("no traces given")
@@ -107,11 +107,14 @@ def output_paths(traces: Iterable[str | Path], out_dir: str | Path) -> list[tupl
             raise InputError(f"{seen[name]} and {t} would both write {out / name}; rename one")
         seen[name] = t
         pairs.append((t, out / name))
+    return pairs
+
+
+def make_out_dir(out_dir: str | Path) -> None:
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise InputError(f"--out-dir {out_dir}: {e.strerror or e}") from None
-    return pairs
 
 
 def worker_contexts(adapters: str | None = None, workers_per_adapter: int = 1, *, context=None,
@@ -145,6 +148,7 @@ def prove_many(traces: Iterable[str | Path], out_dir: str | Path, *, adapters: s
     else:
         contexts = worker_contexts(adapters, workers_per_adapter, context=context, backend=backend,
                                    profile=profile, int64=int64)
+    make_out_dir(out_dir)
     return _Pipeline(options, contexts).run(jobs)
 
 
