@@ -11,21 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from test_cli import FAST, _run  # tests/ is on sys.path (rootdir conftest)
 from wgprover.batch import prove_many
-from wgprover.cli import main
 from wgprover.gpu.adapters import AdapterSpecError, adapter_ids, select_adapters
 
-FAST = ["--queries", "4", "--pow-bits", "2", "--log-blowup", "1", "--fold", "2", "--final-log", "1",
-        "--allow-insecure"]
-FAST_KW = dict(queries=4, pow_bits=2, log_blowup=1, fold=2, final_log=1, allow_insecure=True)
-
-
-def _run(argv: list[str]) -> int:
-    try:
-        main(argv)
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
+FAST_KW = dict(queries=4, pow_bits=2, log_blowup=1, fold=2, final_log=1, allow_insecure=True)  # FAST, as keywords
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,7 @@ import numpy as np
 
 from .api import DEFAULT_SECURITY, InputError, _prove_columns, gpu_context, open_statement
 
+_WORKERS: dict = {}  # (adapter, k-th worker on it, device choice) -> GpuContext
 PREFETCH = 2  # traces loaded ahead of the free workers: host memory holds workers + PREFETCH traces
 
 
@@ -120,17 +121,26 @@ def make_out_dir(out_dir: str | Path) -> None:
 def worker_contexts(adapters: str | None = None, workers_per_adapter: int = 1, *, context=None,
                     backend: str | None = None, profile: str | None = None, int64: bool | None = None) -> list:
     """One GpuContext per worker: the process's usual context when neither
-    ``adapters`` nor several workers are asked for, else a new device per worker
-    on each adapter the spec names (wgprover/gpu/adapters.py), each repeated
-    ``workers_per_adapter`` times."""
+    ``adapters`` nor several workers are asked for, else a device per worker on
+    each adapter the spec names (wgprover/gpu/adapters.py), each repeated
+    ``workers_per_adapter`` times. The k-th worker on an adapter keeps its device
+    (and compiled pipelines) for the next batch in this process."""
     if workers_per_adapter < 1:
         raise InputError(f"--workers-per-adapter must be at least 1, got {workers_per_adapter}")
     if adapters is None and workers_per_adapter == 1:
         return [gpu_context(context)]
     from .gpu.adapters import open_worker, select_adapters
+    from .gpu.context import binding_cap, device_choice
 
-    chosen = select_adapters(adapters, backend)
-    return [open_worker(a, profile, int64) for a in chosen for _ in range(workers_per_adapter)]
+    choice = (*device_choice(profile, int64), binding_cap())
+    chosen = [a for a in select_adapters(adapters, backend) for _ in range(workers_per_adapter)]
+    out = []
+    for k, aid in enumerate(chosen):
+        key = (aid, chosen[:k].count(aid), choice)
+        if key not in _WORKERS:
+            _WORKERS[key] = open_worker(aid, profile, int64)
+        out.append(_WORKERS[key])
+    return out
 
 
 def prove_many(traces: Iterable[str | Path], out_dir: str | Path, *, adapters: str | None = None,
