@@ -140,7 +140,7 @@ def prove(
     out_dir: Optional[str] = typer.Option(None, "--out-dir", help="Prove every TRACE into DIR/NAME.proof (NAME: the trace's file stem)."),
     adapters: Optional[str] = typer.Option(None, "--adapters", help="Batch adapters: all, or N, N-M, NAME-SUBSTRING, comma-separated (repeat one for two workers on it); `wgprove info` lists them."),
     workers_per_adapter: int = typer.Option(1, "--workers-per-adapter", help="Workers (devices) per batch adapter."),
-    ray: Optional[str] = typer.Option(None, "--ray", help="Prove the batch on a Ray cluster: auto or its ADDRESS (pip install 'wgprover[ray]')."),
+    ray: Optional[str] = typer.Option(None, "--ray", help="Prove the batch on a Ray cluster: auto or its ADDRESS (pip install 'wgprover\\[ray]')."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Batch progress bar on stderr (default: when stderr is a terminal)."),
     gpu: GpuChoice = None,
 ) -> None:
