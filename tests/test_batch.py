@@ -84,6 +84,7 @@ BAD_COMBOS = {
     "no such adapter": ["a.wgtrace", "--out-dir", "OUT", "--adapters", "no-such-gpu"],
     "adapter index": ["a.wgtrace", "--out-dir", "OUT", "--adapters", "99"],
     "zero workers": ["a.wgtrace", "--out-dir", "OUT", "--workers-per-adapter", "0"],
+    "--cpu with --adapters": ["a.wgtrace", "--out-dir", "OUT", "--cpu", "--adapters", "0"],
     "one stem twice": ["x/a.wgtrace", "y/a.wgtrace", "--out-dir", "OUT"],
 }
 
@@ -117,3 +118,10 @@ def test_info_lists_batch_adapters(capsys):
     batch = json.loads(capsys.readouterr().out)["batch"]
     assert [a["index"] for a in batch] == [0, 0]
     assert all({"summary", "vendor_id", "device_id", "label"} <= set(a) for a in batch)
+
+
+def test_cpu_batch_matches_gpu_single_prove(traces, tmp_path):
+    d, singles = traces
+    (r,) = prove_many([d / "fib.wgtrace"], tmp_path, cpu=True, **FAST_KW)
+    assert r.ok and r.adapter == "numpy reference (CPU)", r.reason
+    assert (tmp_path / "fib.proof").read_bytes() == singles["fib"]

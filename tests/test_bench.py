@@ -89,4 +89,6 @@ def test_throughput_plot(tmp_path, monkeypatch):
     png, points = tmp_path / "throughput.png", tmp_path / "points.json"
     _run("plot_throughput.py", ["--input", str(data), "--png", str(png), "--json", str(points)], monkeypatch)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert len(json.loads(points.read_text())["rows"]) == 2
+    pts = json.loads(points.read_text())["rows"]
+    assert len({p["trace"] for p in pts}) == 2
+    assert {p["series"] for p in pts} == {"one-process batch, 1 worker(s)", "1 / GPU time per proof"}

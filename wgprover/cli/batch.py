@@ -18,7 +18,7 @@ from .app import CliError, GpuChoice, console, err
 
 
 def batch_requested(traces: List[str], out: Optional[str], out_dir: Optional[str], adapters: Optional[str],
-                    workers: int, ray: Optional[str], gpu: GpuChoice) -> bool:
+                    workers: int, ray: Optional[str], gpu: GpuChoice, cpu: bool = False) -> bool:
     """Whether ``prove`` runs as a batch; a bad combination is a CliError (exit 2)."""
     batch_only = [name for name, given in (("--adapters", adapters), ("--ray", ray),
                                            ("--workers-per-adapter", workers != 1)) if given]
@@ -34,6 +34,8 @@ def batch_requested(traces: List[str], out: Optional[str], out_dir: Optional[str
         raise CliError("--ray schedules one GPU per task itself; drop --adapters/--workers-per-adapter")
     if adapters is not None and gpu.adapter is not None:
         raise CliError("give --adapter (one adapter) or --adapters (a batch's adapters), not both")
+    if cpu and adapters is not None:
+        raise CliError("--cpu proves with the NumPy reference: drop --adapters")
     if workers < 1:
         raise CliError(f"--workers-per-adapter must be at least 1, got {workers}")
     return out_dir is not None

@@ -152,7 +152,7 @@ def prove(
     options = dict(air=air, field=field, public=parse_public(public), security=security, queries=queries,
                    allow_insecure=allow_insecure, cpu=cpu, log_blowup=log_blowup, fold=fold, pow_bits=pow_bits,
                    final_log=final_log)
-    if batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu):
+    if batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu, cpu):
         return prove_batch(traces, out_dir, adapters=adapters, workers=workers_per_adapter, ray=ray,
                            progress=progress, gpu=gpu, options=options)
     with _spinner() as prog:
