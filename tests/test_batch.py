@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,9 @@ def test_cpu_batch_matches_gpu_single_prove(traces, tmp_path):
     (r,) = prove_many([d / "fib.wgtrace"], tmp_path, cpu=True, **FAST_KW)
     assert r.ok and r.adapter == "numpy reference (CPU)", r.reason
     assert (tmp_path / "fib.proof").read_bytes() == singles["fib"]
+
+
+def test_ray_stays_out_of_the_batch_import_path():
+    code = ("import sys, wgprover.batch, wgprover.cli.commands, wgprover.cli.batch, wgprover.gpu.adapters; "
+            "assert 'ray' not in sys.modules, 'ray imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
