@@ -40,7 +40,7 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
     for col in ("#", "adapter", "backend", "type", "features", "compute"):
         t.add_column(col)
     for i, a in enumerate(adapters):
-        mark = "*" if a["summary"] == ctx.adapter_summary else str(i)
+        mark = f"{i}*" if a["summary"] == ctx.adapter_summary else str(i)  # i: the --adapters index
         t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]), a["compute"])
     console.print(t)
     for name, b in backends.items():
