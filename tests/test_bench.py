@@ -32,6 +32,7 @@ TINY = {
     "hemera_air.py": ["--log-counts", "1", "--repeats", "1"],
     "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
+    "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--workers-per-adapter", "2"],
 }
 
 
@@ -46,6 +47,7 @@ def _run(script: str, args: list[str], monkeypatch) -> None:
 
 def test_every_bench_script_is_covered():
     scripts = {p.name for p in BENCH.glob("*.py")} - {"cold.py", "gpumem.py"}  # helpers of the other scripts
+    scripts -= {"plot_throughput.py"}  # plots throughput.py's JSON: test_throughput_plot
     scripts = {s for s in scripts if not s.startswith("verify")}  # the verifier's benches have their own test
     assert scripts <= set(TINY), f"bench scripts without a smoke test: {sorted(scripts - set(TINY))}"
 
@@ -75,3 +77,19 @@ def test_ntt_targets_serialise(monkeypatch):
     targets = ntt["check_targets"]([row])
     assert targets and targets[0][1] is True
     json.dumps([{"name": n, "met": ok, "value": v} for n, ok, v in targets])
+
+
+def test_throughput_plot(tmp_path, monkeypatch):
+    """throughput.py's JSON (one process, tiny) plotted by plot_throughput.py into one PNG."""
+    data = tmp_path / "throughput.json"
+    _run("throughput.py", ["--cases", "fibonacci:4,power:4", "--count", "2", "--process-count", "0",
+                           "--json", str(data)], monkeypatch)
+    rows = json.loads(data.read_text())["rows"]
+    assert {r["case"] for r in rows} == {"fibonacci:4", "power:4"}
+    assert all(r["batch_per_hour"] > 0 and r["ratio"] > 0 and r["process_per_hour"] is None for r in rows)
+    png, points = tmp_path / "throughput.png", tmp_path / "points.json"
+    _run("plot_throughput.py", ["--input", str(data), "--png", str(png), "--json", str(points)], monkeypatch)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pts = json.loads(points.read_text())["rows"]
+    assert len({p["trace"] for p in pts}) == 2
+    assert {p["series"] for p in pts} == {"one-process batch, 1 worker(s)", "1 / GPU time per proof"}

@@ -181,6 +181,17 @@ def _prove_columns(field: Field, air: Air, cols, public, params, cpu: bool, cont
                        "syncs": res.syncs, "gpu_phases": res.phases}
 
 
+def open_statement(trace: str | Path, air: Air | str | Path | None = None, field: Field | str | None = None,
+                   public: Mapping[str, int] | None = None, security: int = DEFAULT_SECURITY, *,
+                   queries: int | None = None, allow_insecure: bool = False, **knobs: int | None):
+    """(trace header, parameters, security report) for a trace file, all checked
+    before the trace data is read."""
+    head = open_trace_file(trace, air, field, public)
+    params, sec = choose_params(head.field, head.n, head.width, head.air.degree + 1, security,
+                                queries=queries, allow_insecure=allow_insecure, **knobs)
+    return head, params, sec
+
+
 def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path | None = None,
                field: Field | str | None = None, public: Mapping[str, int] | None = None,
                security: int = DEFAULT_SECURITY, queries: int | None = None, allow_insecure: bool = False,
@@ -192,9 +203,8 @@ def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path |
 
     on_stage = on_stage or (lambda _s: None)
     check_output(output)
-    head = open_trace_file(trace, air, field, public)
-    params, sec = choose_params(head.field, head.n, head.width, head.air.degree + 1, security,
-                                queries=queries, allow_insecure=allow_insecure, **knobs)
+    head, params, sec = open_statement(trace, air, field, public, security, queries=queries,
+                                       allow_insecure=allow_insecure, **knobs)
     if not cpu:
         from .prover import check_fits
 

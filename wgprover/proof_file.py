@@ -20,11 +20,16 @@ from .files import write_output
 TRAILER = b"AIR1"
 
 
-def write_proof_file(path: str | os.PathLike, proof: bytes, air: Air) -> None:
+def proof_file_bytes(proof: bytes, air: Air) -> bytes:
+    """The bytes of a proof file (module doc)."""
     # declaration order, never sort_keys: the order of periodic columns is part of
     # the AIR's canonical bytes and so of its digest (docs/PROTOCOL.md §2.1)
     air_json = json.dumps(air.to_dict()).encode()
-    blob = proof + air_json + struct.pack("<I", len(air_json)) + TRAILER
+    return proof + air_json + struct.pack("<I", len(air_json)) + TRAILER
+
+
+def write_proof_file(path: str | os.PathLike, proof: bytes, air: Air) -> None:
+    blob = proof_file_bytes(proof, air)
     write_output(path, lambda f: f.write(blob))
 
 

@@ -1,7 +1,7 @@
 """The typer application, the GPU options shared by every GPU command, and
 ``main``: every error becomes one line on stderr and a documented exit code
-(README "Usage"): 0 ok, 1 invalid trace or REJECT, 2 bad input (usage errors
-included), 3 no GPU adapter, 4 shader error, 5 out of memory, 70 internal
+(README "Usage"): 0 ok, 1 invalid trace or REJECT (a batch: some trace
+failed), 2 bad input (usage errors included), 3 no GPU adapter, 4 shader error, 5 out of memory, 70 internal
 error (a bug: ``--debug`` shows the traceback).
 
 Nothing here imports the GPU layer or NumPy at import time, so ``--help`` and
@@ -131,7 +131,7 @@ def parse_public(items: List[str]) -> dict:
 # hierarchy (by name, so that reporting an error never imports the GPU layer)
 _CODES = {
     "ConstraintViolation": 1,
-    "InputError": 2, "AirError": 2, "TraceFormatError": 2, "OutputPathError": 2,
+    "InputError": 2, "AirError": 2, "TraceFormatError": 2, "OutputPathError": 2, "AdapterSpecError": 2,
     "GpuUnavailable": 3, "ShaderError": 4, "MemoryError": 5,
 }
 

@@ -16,11 +16,14 @@ from .app import CliError, GpuChoice, app, console, err, gpu_command, parse_publ
 @app.command()
 @gpu_command
 def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+         batch_spec: str = typer.Option("all", "--adapters", help="Show the adapters `prove --adapters SPEC` would use."),
          gpu: GpuChoice = None) -> None:
     """Adapters, backend, chosen device, features, key limits and field path."""
     from ..gpu import adapter_report
+    from ..gpu.adapters import select_adapters
     from ..gpu.context import backend_report
 
+    batch = [a.as_dict() for a in select_adapters(batch_spec, gpu.backend)]
     adapters = adapter_report()
     backends = backend_report(adapters)
     ctx = gpu()
@@ -31,17 +34,19 @@ def info(as_json: bool = typer.Option(False, "--json", help="Machine-readable ou
               "field_path": ctx.field_path, "int64_available": "shader-int64" in set(ctx.adapter.features),
               "timestamps": ctx.has_timestamps, "limits": {k: int(ctx.limits[k]) for k in keys}}
     if as_json:
-        print(json.dumps({"adapters": adapters, "backends": backends, "chosen": chosen}, indent=2))
+        print(json.dumps({"adapters": adapters, "backends": backends, "chosen": chosen, "batch": batch}, indent=2))
         return
     t = Table(title="WebGPU adapters")
     for col in ("#", "adapter", "backend", "type", "features", "compute"):
         t.add_column(col)
     for i, a in enumerate(adapters):
-        mark = "*" if a["summary"] == ctx.adapter_summary else str(i)
+        mark = f"{i}*" if a["summary"] == ctx.adapter_summary else str(i)  # i: the --adapters index
         t.add_row(mark, a["summary"], a["backend"], a["type"], ", ".join(a["features"]), a["compute"])
     console.print(t)
     for name, b in backends.items():
         console.print(f"{name}: {b['adapters']} adapter(s), compute " + ("works" if b["compute"] else f"absent ({b['why_not']})"))
+    console.print(f"batch workers (prove --adapters {batch_spec}): " + "; ".join(a["label"] for a in batch),
+                  markup=False, highlight=False)
     d = Table(title="chosen device", show_header=False)
     for k in ("adapter", "backend", "profile", "field_path", "int64_available", "timestamps"):
         d.add_row(k, str(chosen[k]))
@@ -118,8 +123,8 @@ def _spinner():
 @app.command()
 @gpu_command
 def prove(
-    trace: str = typer.Argument(..., help="Trace file (.wgtrace), or .npy/.npz with --air."),
-    out: str = typer.Option(..., "-o", "--output", help="Where to write the proof."),
+    traces: List[str] = typer.Argument(..., metavar="TRACE...", help="Trace file(s) (.wgtrace), or .npy/.npz with --air."),
+    out: Optional[str] = typer.Option(None, "-o", "--output", help="Where to write the proof (one trace)."),
     air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON); required for .npy/.npz."),
     field: Optional[str] = typer.Option(None, "--field", help="Field of an .npy/.npz trace (default goldilocks)."),
     public: List[str] = typer.Option([], "--public", help="Public input NAME=VALUE (repeatable)."),
@@ -131,18 +136,30 @@ def prove(
     pow_bits: Optional[int] = typer.Option(None, "--pow-bits", help="Grinding bits, 0..30 (default 16)."),
     final_log: Optional[int] = typer.Option(None, "--final-log", help="log2 of the final polynomial size, 0..8 (default 4)."),
     cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference prover on the CPU."),
+    # batch options (wgprover/cli/batch.py)
+    out_dir: Optional[str] = typer.Option(None, "--out-dir", help="Prove every TRACE into DIR/NAME.proof (NAME: the trace's file stem)."),
+    adapters: Optional[str] = typer.Option(None, "--adapters", help="Batch adapters: all, or N, N-M, NAME-SUBSTRING, comma-separated (repeat one for two workers on it); `wgprove info` lists them."),
+    workers_per_adapter: int = typer.Option(1, "--workers-per-adapter", help="Workers (devices) per batch adapter."),
+    ray: Optional[str] = typer.Option(None, "--ray", help="Prove the batch on a Ray cluster: auto or its ADDRESS (pip install 'wgprover\\[ray]')."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Batch progress bar on stderr (default: when stderr is a terminal)."),
     gpu: GpuChoice = None,
 ) -> None:
-    """Prove a trace; writes the proof (atomically) and prints a summary."""
+    """Prove a trace into -o PROOF (prints a summary), or many into --out-dir DIR;
+    proof files are written atomically."""
     from ..api import prove_file
+    from .batch import batch_requested, prove_batch
 
+    options = dict(air=air, field=field, public=parse_public(public), security=security, queries=queries,
+                   allow_insecure=allow_insecure, cpu=cpu, log_blowup=log_blowup, fold=fold, pow_bits=pow_bits,
+                   final_log=final_log)
+    if batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu, cpu):
+        return prove_batch(traces, out_dir, adapters=adapters, workers=workers_per_adapter, ray=ray,
+                           progress=progress, gpu=gpu, options=options)
     with _spinner() as prog:
         task = prog.add_task("checking the inputs", total=None)
-        rep = prove_file(trace, out, air=air, field=field, public=parse_public(public), security=security,
-                         queries=queries, allow_insecure=allow_insecure, cpu=cpu, context=gpu,
-                         on_stage=lambda s: prog.update(task, description=s), log_blowup=log_blowup,
-                         fold=fold, pow_bits=pow_bits, final_log=final_log)
-    _summary(f"proved {trace} -> {out}", rep)
+        rep = prove_file(traces[0], out, context=gpu, on_stage=lambda s: prog.update(task, description=s),
+                         **options)
+    _summary(f"proved {traces[0]} -> {out}", rep)
 
 
 @app.command()

@@ -262,6 +262,16 @@ def get_context(
     and WGPROVER_INT64 (auto|0|1)."""
     adapter = adapter if adapter is not None else _env("WGPROVER_ADAPTER")
     backend = backend if backend is not None else _env("WGPROVER_BACKEND")
+    profile, int64 = device_choice(profile, int64)
+    key = (adapter, backend, profile, int64, binding_cap())
+    if key not in _CONTEXTS:
+        _CONTEXTS[key] = open_context(choose_adapter(adapter, backend), profile, int64)
+    return _CONTEXTS[key]
+
+
+def device_choice(profile: str | None = None, int64: bool | None = None) -> tuple[str, bool | None]:
+    """(profile, int64) with the defaults of WGPROVER_PROFILE and WGPROVER_INT64
+    (None: shader-int64 where the adapter has it)."""
     profile = profile or _env("WGPROVER_PROFILE", "max")
     if profile not in PROFILES:
         raise GpuUnavailable(f"unknown limits profile {profile!r} (expected one of: {', '.join(PROFILES)})")
@@ -270,16 +280,18 @@ def get_context(
         if env not in ("auto", "0", "1"):
             raise GpuUnavailable(f"WGPROVER_INT64 must be auto, 0 or 1, not {env!r}")
         int64 = None if env == "auto" else env == "1"
-    cap = binding_cap()
-    key = (adapter, backend, profile, int64, cap)
-    if key in _CONTEXTS:
-        return _CONTEXTS[key]
+    return profile, int64
 
-    ctx = _open_context(choose_adapter(adapter, backend), profile, int64)
+
+def open_context(chosen, profile: str = "max", int64: bool | None = None) -> GpuContext:
+    """A new context, with its own device, on the adapter object ``chosen`` (not
+    cached: batch workers open one each, so that two workers on one card are two
+    devices; docs/ARCHITECTURE.md §10), capped by WGPROVER_MAX_BINDING."""
+    cap = binding_cap()
+    ctx = _open_context(chosen, profile, int64)
     if cap is not None:  # for tests and diagnosis only: the device keeps its real limits
         for name in ("max-storage-buffer-binding-size", "max-buffer-size"):
             ctx.limits[name] = min(int(ctx.limits[name]), cap)
-    _CONTEXTS[key] = ctx
     return ctx
 
 
