@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import chains
 from .language import Air
 
 Generator = Callable[..., "tuple[np.ndarray, dict[str, int]]"]
@@ -75,20 +76,6 @@ def _round_constant(i: int, k: int) -> int:
     return ((i * 8 + k + 1) * 0x9E3779B1) % (1 << 30)
 
 
-def _power_chain(p: int, x: int, e: int, constants: list[int], N: int) -> list[int]:
-    """x_0 = x, x_{r+1} = x_r^e + c[r mod period]: N values.
-
-    The recurrence is sequential and non-linear in the row, so it cannot be
-    vectorised over rows; one tight loop of Python integers per column is the
-    fastest NumPy-free form (docs/BENCHMARKS.md, "Example traces")."""
-    c = [v % p for v in constants] * (N // len(constants))
-    out = [0] * N
-    for r in range(N):
-        out[r] = x
-        x = (pow(x, e, p) + c[r]) % p
-    return out
-
-
 def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
     """Degree-``exponent`` power map: next.x_i = x_i^e + c_i with periodic round constants c_i."""
     cols = [f"x{i}" for i in range(width)]
@@ -103,8 +90,7 @@ def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
     def generate(field, n: int, rng: np.random.Generator | None = None):
         air.check_rows(n)
         x0 = [_rand(field, rng, i + 2) for i in range(width)]
-        cols = [_power_chain(field.p, x0[i], exponent, vals, 1 << n) for i, vals in enumerate(air.periodic_values)]
-        trace = np.array(cols, dtype=field.dtype)  # (w, 2^n), each column contiguous
+        trace = chains.power_columns(field.p, x0, exponent, air.periodic_values, 1 << n, field.dtype)
         return trace, {"seed": int(trace[0, 0]), "out": int(trace[0, -1])}
 
     return Example(air, generate)
@@ -165,15 +151,9 @@ m = [5, 0]
 def _periodic_generate(field, n: int, rng: np.random.Generator | None = None):
     air = Air.from_toml(PERIODIC_TOML)
     air.check_rows(n)
-    p, N = field.p, 1 << n
-    k, m = ([v % p for v in vals] for vals in air.periodic_values)
+    k, m = air.periodic_values
     a, b = _rand(field, rng, 3), _rand(field, rng, 4)
-    k, m = k * (N // 4), m * (N // 2)  # sequential and non-linear: one loop (see _power_chain)
-    out_a, out_b = [0] * N, [0] * N
-    for r in range(N):
-        out_a[r], out_b[r] = a, b
-        a, b = (a * k[r] + b) % p, (b + m[r] * a * a - 3) % p
-    trace = np.array([out_a, out_b], dtype=field.dtype)
+    trace = chains.periodic_columns(field.p, a, b, k, m, 1 << n, field.dtype)  # sequential: compiled loop
     return trace, {"a0": int(trace[0, 0]), "b0": int(trace[1, 0])}
 
 
@@ -182,15 +162,25 @@ def periodic() -> Example:
     return Example(Air.from_toml(PERIODIC_TOML), _periodic_generate)
 
 
-from . import hemera_air as _hemera, hemera_modes as _hemera_modes  # noqa: E402 - they import Example
+def _hemera_permutation(**options) -> Example:
+    from .hemera_air import hemera_permutation  # imports this module (Example): load on use
 
-EXAMPLES: dict[str, Callable[[], Example]] = {
+    return hemera_permutation(**options)
+
+
+def _hemera_sponge(**options) -> Example:
+    from .hemera_modes import hemera_sponge
+
+    return hemera_sponge(**options)
+
+
+EXAMPLES: dict[str, Callable[..., Example]] = {
     "fibonacci": fibonacci,
     "power": power,
     "boolean": boolean,
     "periodic": periodic,
-    "hemera": _hemera.hemera_permutation,
-    "hemera-sponge": _hemera_modes.hemera_sponge,
+    "hemera": _hemera_permutation,
+    "hemera-sponge": _hemera_sponge,
 }
 
 

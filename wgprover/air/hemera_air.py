@@ -29,7 +29,7 @@ import numpy as np
 
 from ..field import goldilocks as gl
 from ..hemera import params as hp
-from ..hemera import reference as href
+from ..hemera import compiled, reference as href
 from .examples import Example
 from .language import Air
 
@@ -226,6 +226,9 @@ def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
     check_ppr(ppr)
     lay = Layout(ppr)
     s = gl.check(np.asarray(inputs, dtype=_U64), "hemera input").reshape(-1, W)
+    fast = compiled.permutation_trace(s, lay.steps, ppr)  # the same trace, compiled (numba)
+    if fast is not None:
+        return fast
     K = s.shape[0]
     t = np.zeros((lay.width, K, lay.rows), dtype=_U64)
     rcf, rcp = hp.rc_full(), hp.rc_partial()
@@ -239,7 +242,7 @@ def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
             full += 1
         elif kind == "part":
             for k in range(ppr):
-                yk = href.inverse(gl.add(s[:, 0], rcp[part]))
+                yk = gl.batch_inv(gl.add(s[:, 0], rcp[part]))  # = href.inverse, by a product tree
                 t[W + k, :, row] = yk
                 s = s.copy()
                 s[:, 0] = yk

@@ -154,6 +154,11 @@ def verify(
     min_security: int = typer.Option(100, "--min-security", help="Least conjectured security accepted, in bits."),
 ) -> None:
     """Verify a proof: prints the statement and ACCEPT (exit 0) or REJECT (exit 1)."""
+    import os
+
+    # one proof per process: numba's start-up costs more than its faster hemera
+    # saves (docs/BENCHMARKS.md, "Verifier"); WGPROVER_NUMBA=1 asks for it anyway
+    os.environ.setdefault("WGPROVER_NUMBA", "0")
     from ..api import verify_file
 
     rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
