@@ -184,12 +184,63 @@ EXAMPLES: dict[str, Callable[..., Example]] = {
 }
 
 
-def get_example(name: str) -> Example:
-    """Example by name (fibonacci, power, boolean, periodic)."""
+def get_example(name: str, **options) -> Example:
+    """Example by name (see EXAMPLES); ``options`` go to its factory (hemera-sponge: length)."""
     try:
-        return EXAMPLES[name]()
+        factory = EXAMPLES[name]
     except KeyError:
         raise ValueError(f"unknown example AIR {name!r} (expected one of: {', '.join(EXAMPLES)})") from None
+    return factory(**options)
+
+
+DEFAULT_LOG_ROWS = 10
+MAX_LOG_ROWS = 26  # the CLI's --log-rows range (docs/AIR.md §7)
+
+
+def example_shape(name: str, log_rows: int | None = None, count: int | None = None,
+                  length: int | None = None) -> tuple[Example, int]:
+    """(example, n) for ``wgprove example``: 2^n rows from --log-rows, or from the
+    permutation count (hemera: 2^n = 16 count) or the message length (hemera-sponge,
+    whose AIR depends on it). ValueError, with the option's name, on a bad value."""
+    if count is not None and name != "hemera":
+        raise ValueError("--count applies to the hemera example only")
+    if length is not None and name != "hemera-sponge":
+        raise ValueError("--length applies to the hemera-sponge example only")
+    if name == "hemera" and count is not None:
+        from .hemera_air import log_rows_for_count
+
+        if count < 1 or count & (count - 1):
+            raise ValueError(f"--count must be a power of two >= 1, got {count}")
+        n = log_rows_for_count(count)
+        _same_rows(log_rows, n, f"--count {count}")
+        return _bounded(get_example(name), n, f"--count {count}")
+    if name == "hemera-sponge":
+        from .hemera_modes import SpongeShape
+
+        length = 61 if length is None else length
+        if length < 0:
+            raise ValueError(f"--length must be >= 0, got {length}")
+        n = SpongeShape(length).log_rows
+        _same_rows(log_rows, n, f"--length {length}")
+        _bounded(None, n, f"--length {length}")  # before building an AIR with selectors of 2^n rows
+        return get_example(name, length=length), n
+    n = DEFAULT_LOG_ROWS if log_rows is None else log_rows
+    if name == "hemera":
+        from .hemera_air import count_for_rows
+
+        count_for_rows(n)  # at least one permutation block
+    return get_example(name), n
+
+
+def _same_rows(log_rows: int | None, n: int, what: str) -> None:
+    if log_rows is not None and log_rows != n:
+        raise ValueError(f"{what} fixes the trace at 2^{n} rows; drop --log-rows {log_rows} or make it {n}")
+
+
+def _bounded(ex: Example | None, n: int, what: str):
+    if n > MAX_LOG_ROWS:
+        raise ValueError(f"{what} needs 2^{n} rows, more than the 2^{MAX_LOG_ROWS} an example may have")
+    return ex, n
 
 
 # --------------------------------------------------------------------------- random AIRs (property tests)

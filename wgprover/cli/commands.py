@@ -185,28 +185,37 @@ def verify(
 
 @app.command()
 def example(
-    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic"),
+    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic | hemera | hemera-sponge"),
     out: str = typer.Option(..., "-o", "--output", help="Trace file to write."),
-    log_rows: int = typer.Option(10, "--log-rows", min=2, max=26, help="log2 of the number of rows."),
+    log_rows: Optional[int] = typer.Option(None, "--log-rows", min=2, max=26,
+                                           help="log2 of the number of rows (default 10; hemera: or --count)."),
     field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
     corrupt: Optional[int] = typer.Option(None, "--corrupt", help="Break a constraint at this row."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random initial values from this seed."),
+    count: Optional[int] = typer.Option(None, "--count", help="hemera: permutations, a power of two (16 rows each)."),
+    length: Optional[int] = typer.Option(None, "--length",
+                                         help="hemera-sponge: message length in field elements (default 61; sets the rows)."),
 ) -> None:
     """Write an example trace (with its AIR and public inputs)."""
     import numpy as np
 
-    from ..air.examples import EXAMPLES, get_example
+    from ..air.examples import EXAMPLES, example_shape
     from ..api import as_field
     from ..files import check_output
     from ..trace import write_trace
 
     if name not in EXAMPLES:
         raise CliError(f"unknown example {name!r} (choose from: {', '.join(EXAMPLES)})")
+    f = as_field(field)
+    if name.startswith("hemera") and f.name != "goldilocks":
+        raise CliError(f"the hemera examples are over Goldilocks (hemera's field), not {f.name}")
+    try:
+        ex, log_rows = example_shape(name, log_rows, count, length)
+    except ValueError as e:
+        raise CliError(str(e)) from None
     if corrupt is not None and not 0 <= corrupt < 1 << log_rows:
         raise CliError(f"--corrupt row must be in 0..{(1 << log_rows) - 1}")
-    f = as_field(field)
     check_output(out)
-    ex = get_example(name)
     cols, pub = ex.generate(f, log_rows, np.random.default_rng(seed) if seed is not None else None)
     cols = np.array(cols)
     if corrupt is not None:
@@ -231,7 +240,7 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="wgprove-demo-") as d:
         tpath, ppath = f"{d}/{name}.wgtrace", f"{d}/{name}.proof"
-        example(name, tpath, log_rows, field, None, 1)
+        example(name, tpath, log_rows, field, None, 1, None, None)
         with _spinner() as prog:
             task = prog.add_task("starting", total=None)
             rep = prove_file(tpath, ppath, security=security, context=gpu,

@@ -179,6 +179,44 @@ def permutation_trace(states: np.ndarray, steps: tuple[str, ...], ppr: int) -> n
     return out.reshape(16 + ppr, -1)
 
 
+@_jit()
+def permute_state(s, y, full, partial, diag):
+    """One state in place (the sponge's sequential chain: nothing to batch)."""
+    external(s, y)
+    for r in range(4):
+        full_round(s, y, full[r])
+    for r in range(16):
+        s[0] = inverse(add(s[0], partial[r]))
+        internal(s, diag)
+    for r in range(4, 8):
+        full_round(s, y, full[r])
+
+
+@_jit()
+def sponge_kernel(s, blocks, length, lane_length, full, partial, diag, ins):
+    """Absorb blocks (B, 8) into state s (in place): ins[b] = the state permuted
+    after absorbing block b; the length lane is set before the last permutation."""
+    y = np.empty(16, dtype=np.uint64)
+    nb = blocks.shape[0]
+    for b in range(nb):
+        for i in range(8):
+            s[i] = add(s[i], blocks[b, i])
+        if b == nb - 1:
+            s[lane_length] = length
+        ins[b] = s
+        permute_state(s, y, full, partial, diag)
+
+
+def sponge_chain(state: np.ndarray, blocks: np.ndarray, length: int, ins: np.ndarray) -> bool:
+    """``sponge_kernel`` (state and ins updated in place), or False without numba."""
+    if njit is None:
+        return False
+    sponge_kernel(state, np.ascontiguousarray(blocks, dtype=np.uint64), np.uint64(length), hp.LANE_LENGTH,
+                  np.ascontiguousarray(hp.rc_full()), np.ascontiguousarray(hp.rc_partial()),
+                  np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64), ins)
+    return True
+
+
 @functools.lru_cache(maxsize=1)
 def compiled_permute() -> Callable[[np.ndarray], np.ndarray] | None:
     """The compiled batch permutation (states (..., 16) -> same shape), or None
