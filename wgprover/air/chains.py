@@ -40,8 +40,9 @@ def _periodic_kernel(a, b, k, m, p, minus3, out):
 
 
 def _u64(values, p: int) -> np.ndarray:
-    """Canonical uint64 copies (the kernels take one integer type)."""
-    return np.array([int(v) % p for v in np.ravel(values)], dtype=_U64).reshape(np.shape(values))
+    """Canonical uint64 copy of a sequence of integers (the kernels take one type);
+    element by element, as NumPy would turn a list mixing ints >= 2^63 into float64."""
+    return np.array([int(v) % p for v in values], dtype=_U64)
 
 
 def power_chain(p: int, x: int, e: int, constants: list[int], rows: int) -> list[int]:
@@ -69,7 +70,7 @@ def power_columns(p: int, x0, exponent: int, constants, rows: int, dtype) -> np.
     if not AVAILABLE:
         return np.array([power_chain(p, x, exponent, c, rows) for x, c in zip(x0, constants)], dtype=dtype)
     out = np.empty((len(x0), rows), dtype=_U64)
-    _power_kernel(_u64(x0, p), _u64(constants, p), _U64(exponent), _U64(p), out)
+    _power_kernel(_u64(x0, p), np.stack([_u64(c, p) for c in constants]), _U64(exponent), _U64(p), out)
     return out.astype(dtype, copy=False)
 
 
