@@ -5,6 +5,7 @@ golden vectors and as their plain definitions, fast enough (issue 12: <= 1 s at
 from __future__ import annotations
 
 import json
+import os
 import runpy
 import subprocess
 import sys
@@ -182,3 +183,20 @@ def test_bad_example_options_one_line_exit_2(tmp_path, args, words):
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("wgprove: error:") and words in lines[0], r.stderr
     assert not (tmp_path / "x.wgtrace").exists()
+
+
+def test_compiled_kernels_are_cached_outside_the_package(tmp_path):
+    """numba caches the kernels where NUMBA_CACHE_DIR points (else the package's
+    __pycache__, or the per-user cache where that is read-only), and a second
+    process loads them instead of compiling (wgprover/field/compiled.py)."""
+    code = ("from wgprover.air.examples import get_example; from wgprover.field import BABYBEAR; "
+            "get_example('periodic').generate(BABYBEAR, 4)")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_DEBUG_CACHE": "1",
+           "WGPROVER_NUMBA": "1"}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+            for _ in range(2)]
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert list(tmp_path.rglob("chains._periodic_kernel-*.nbi")), sorted(p.name for p in tmp_path.rglob("*"))
+    assert "data saved" in runs[0].stdout + runs[0].stderr
+    second = runs[1].stdout + runs[1].stderr
+    assert "data loaded" in second and "data saved" not in second, second[-2000:]
