@@ -157,12 +157,18 @@ def verify(
     import os
 
     # one proof per process: numba's start-up costs more than its faster hemera
-    # saves (docs/BENCHMARKS.md, "Verifier"); WGPROVER_NUMBA=1 asks for it anyway
+    # saves (docs/BENCHMARKS.md, "Verifier"); WGPROVER_NUMBA=1 asks for it anyway.
+    # The variable is read when the compiled modules load; restored for callers of main()
+    unset = "WGPROVER_NUMBA" not in os.environ
     os.environ.setdefault("WGPROVER_NUMBA", "0")
-    from ..api import verify_file
+    try:
+        from ..api import verify_file
 
-    rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
-                      min_security=min_security)
+        rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
+                          min_security=min_security)
+    finally:
+        if unset:
+            del os.environ["WGPROVER_NUMBA"]
     if rep.air_digest is not None:
         console.print(f"AIR digest {rep.air_digest.hex()}", highlight=False)
     if not rep.pinned:
