@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wgprover.air import chains
+from wgprover.air import chain_kernels, chains
 from wgprover.air import hemera_air as ha
 from wgprover.air import hemera_modes as hm
 from wgprover.air.examples import EXAMPLES, example_shape, get_example
@@ -47,6 +47,7 @@ def test_generators_reproduce_the_golden_traces(case):
 def test_compiled_recurrences_equal_their_python_definitions(f, seeded, monkeypatch):
     """power and periodic: the compiled loops, the Python-integer loops (chains.*_chain)
     and the fallback without numba give the same trace."""
+    monkeypatch.setattr(chains, "COMPILE_FROM_STEPS", 0)  # compiled at any size
     rng = np.random.default_rng(7) if seeded else None
     power, periodic = get_example("power"), get_example("periodic")
     pw, _ = power.generate(f, 9, rng)
@@ -56,7 +57,7 @@ def test_compiled_recurrences_equal_their_python_definitions(f, seeded, monkeypa
     ref_pr = chains.periodic_chain(f.p, int(pr[0, 0]), int(pr[1, 0]), k, m, 512)
     assert np.array_equal(pw, np.array(ref_pw, dtype=f.dtype)) and pw.dtype == f.dtype
     assert np.array_equal(pr, np.array(ref_pr, dtype=f.dtype)) and pr.dtype == f.dtype
-    monkeypatch.setattr(chains, "AVAILABLE", False)
+    monkeypatch.setattr(chain_kernels, "AVAILABLE", False)
     assert np.array_equal(power.generate(f, 9, np.random.default_rng(7) if seeded else None)[0], pw)
 
 
@@ -64,6 +65,7 @@ def test_compiled_recurrences_equal_their_python_definitions(f, seeded, monkeypa
 def test_compiled_hemera_trace_equals_the_numpy_trace(rng, ppr, monkeypatch):
     inputs = GOLDILOCKS.base.random(rng, (37, hp.WIDTH))
     inputs[0], inputs[1] = 0, hp.P - 1  # S-box inputs 0 (0 -> 0) and p - 1
+    monkeypatch.setattr(ha, "COMPILE_FROM_PERMUTATIONS", 0)
     fast = ha.permutation_blocks(inputs, ppr)
     monkeypatch.setattr(hc, "permutation_trace", lambda *a: None)
     assert np.array_equal(fast, ha.permutation_blocks(inputs, ppr))
@@ -73,6 +75,7 @@ def test_compiled_hemera_trace_equals_the_numpy_trace(rng, ppr, monkeypatch):
 @pytest.mark.parametrize("length", [0, 1, 8, 9, 17, 200])
 def test_compiled_sponge_chain_equals_the_reference(rng, length, monkeypatch):
     msg = GOLDILOCKS.base.random(rng, (length,))
+    monkeypatch.setattr(hm, "COMPILE_FROM_BLOCKS", 0)
     ins, digest = hm.sponge_inputs(msg)
     assert np.array_equal(digest, href.hash_elements(msg[None])[0])
     monkeypatch.setattr(hc, "sponge_chain", lambda *a: False)
@@ -108,9 +111,10 @@ def test_every_generator_is_fast_at_2_16_rows(name):
 
 
 @pytest.mark.parametrize("name", ["power", "periodic"])
-def test_sequential_generators_beat_their_python_loops(name):
+def test_sequential_generators_beat_their_python_loops(name, monkeypatch):
     """At 2^14 rows the compiled loop is >= 5x faster than the plain-Python definition
     (a check on the compiled path that does not depend on the machine's speed)."""
+    monkeypatch.setattr(chains, "COMPILE_FROM_STEPS", 0)
     ex, f = get_example(name), BABYBEAR
     ex.generate(f, 4)
     fast = _cpu_seconds(lambda: ex.generate(f, 14))
@@ -189,14 +193,27 @@ def test_compiled_kernels_are_cached_outside_the_package(tmp_path):
     """numba caches the kernels where NUMBA_CACHE_DIR points (else the package's
     __pycache__, or the per-user cache where that is read-only), and a second
     process loads them instead of compiling (wgprover/field/compiled.py)."""
-    code = ("from wgprover.air.examples import get_example; from wgprover.field import BABYBEAR; "
+    code = ("from wgprover.air import chains; from wgprover.air.examples import get_example; "
+            "from wgprover.field import BABYBEAR; chains.COMPILE_FROM_STEPS = 0; "
             "get_example('periodic').generate(BABYBEAR, 4)")
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "NUMBA_DEBUG_CACHE": "1",
            "WGPROVER_NUMBA": "1"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
             for _ in range(2)]
     assert all(r.returncode == 0 for r in runs), runs[-1].stderr
-    assert list(tmp_path.rglob("chains._periodic_kernel-*.nbi")), sorted(p.name for p in tmp_path.rglob("*"))
+    assert list(tmp_path.rglob("chain_kernels.periodic_kernel-*.nbi")), sorted(p.name for p in tmp_path.rglob("*"))
     assert "data saved" in runs[0].stdout + runs[0].stderr
     second = runs[1].stdout + runs[1].stderr
     assert "data loaded" in second and "data saved" not in second, second[-2000:]
+
+
+@pytest.mark.parametrize("name", ["fibonacci", "power", "hemera"])
+def test_small_examples_do_not_start_numba(tmp_path, name):
+    """Below the compile thresholds a generator runs in Python: importing numba would
+    cost the process more (0.5-1.5 s) than the trace (`wgprove example`, `demo`)."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "wgprover.cli", "example", name, "-o",
+                        str(tmp_path / "t.wgtrace"), "--log-rows", "10"], capture_output=True, text=True,
+                       timeout=300, env={**os.environ, "WGPROVER_NUMBA": "1"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    modules = [ln.rsplit("|", 1)[-1].strip() for ln in r.stderr.splitlines() if ln.startswith("import time:")]
+    assert "wgprover.air.examples" in modules and "numba" not in modules

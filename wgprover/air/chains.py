@@ -3,40 +3,28 @@
 The power map (x_{r+1} = x_r^e + c_r) and the periodic example
 (a' = a k + b, b' = b + m a^2 - 3) are sequential in the row and non-linear,
 so no closed form or log-depth scan exists and NumPy cannot vectorise them
-over rows. These loops are compiled with numba where it is installed
-(wgprover/field/compiled.py: ~20 ns per step instead of ~1 µs in Python);
-without it the same recurrences run as Python-integer loops (the definitions;
-tests/test_examples.py checks that both give the same traces).
+over rows. From COMPILE_FROM_STEPS steps on, these loops run compiled with
+numba where it is installed (chain_kernels.py: ~20-40 ns per step instead of
+~0.5-1 µs in Python); below that, or without numba, they run as the
+Python-integer loops that define them: importing numba and loading its cache
+costs a process 0.5-1.5 s, more than a small trace takes in Python.
+tests/test_examples.py checks that both give the same traces.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..field.compiled import AVAILABLE, add_mod, jit, mul_mod, pow_mod
 
 _U64 = np.uint64
+COMPILE_FROM_STEPS = 1 << 18  # rows x columns; Python: ~0.15-0.25 s there
 
 
-@jit()
-def _power_kernel(x0, consts, e, p, out):
-    w, n = out.shape
-    period = consts.shape[1]
-    for i in range(w):
-        x = x0[i]
-        for r in range(n):
-            out[i, r] = x
-            x = add_mod(pow_mod(x, e, p), consts[i, r % period], p)
+def _kernels():
+    """The compiled kernels module, or None (few steps, or no numba)."""
+    from . import chain_kernels
 
-
-@jit()
-def _periodic_kernel(a, b, k, m, p, minus3, out):
-    n = out.shape[1]
-    for r in range(n):
-        out[0, r] = a
-        out[1, r] = b
-        a, b = (add_mod(mul_mod(a, k[r % k.shape[0]], p), b, p),
-                add_mod(add_mod(b, mul_mod(m[r % m.shape[0]], mul_mod(a, a, p), p), p), minus3, p))
+    return chain_kernels if chain_kernels.AVAILABLE else None
 
 
 def _u64(values, p: int) -> np.ndarray:
@@ -67,17 +55,19 @@ def periodic_chain(p: int, a: int, b: int, k: list[int], m: list[int], rows: int
 
 def power_columns(p: int, x0, exponent: int, constants, rows: int, dtype) -> np.ndarray:
     """(w, rows): column i is x_0 = x0[i], x_{r+1} = x_r^exponent + constants[i][r mod period] (mod p)."""
-    if not AVAILABLE:
+    k = _kernels() if len(x0) * rows >= COMPILE_FROM_STEPS else None
+    if k is None:
         return np.array([power_chain(p, x, exponent, c, rows) for x, c in zip(x0, constants)], dtype=dtype)
     out = np.empty((len(x0), rows), dtype=_U64)
-    _power_kernel(_u64(x0, p), np.stack([_u64(c, p) for c in constants]), _U64(exponent), _U64(p), out)
+    k.power_kernel(_u64(x0, p), np.stack([_u64(c, p) for c in constants]), _U64(exponent), _U64(p), out)
     return out.astype(dtype, copy=False)
 
 
 def periodic_columns(p: int, a0: int, b0: int, k, m, rows: int, dtype) -> np.ndarray:
     """(2, rows): a' = a k_r + b, b' = b + m_r a^2 - 3 (mod p), from (a0, b0)."""
-    if not AVAILABLE:
+    kern = _kernels() if 2 * rows >= COMPILE_FROM_STEPS else None
+    if kern is None:
         return np.array(periodic_chain(p, a0, b0, list(k), list(m), rows), dtype=dtype)
     out = np.empty((2, rows), dtype=_U64)
-    _periodic_kernel(_U64(a0 % p), _U64(b0 % p), _u64(k, p), _u64(m, p), _U64(p), _U64(p - 3), out)
+    kern.periodic_kernel(_U64(a0 % p), _U64(b0 % p), _u64(k, p), _u64(m, p), _U64(p), _U64(p - 3), out)
     return out.astype(dtype, copy=False)

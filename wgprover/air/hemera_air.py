@@ -29,7 +29,7 @@ import numpy as np
 
 from ..field import goldilocks as gl
 from ..hemera import params as hp
-from ..hemera import compiled, reference as href
+from ..hemera import reference as href
 from .examples import Example
 from .language import Air
 
@@ -217,6 +217,10 @@ def permutation_air(ppr: int = 4) -> Air:
 # --------------------------------------------------------------------------- trace generation
 
 
+# from here on numba's start-up (0.5-1.5 s a process) pays: NumPy takes ~90 µs a permutation
+COMPILE_FROM_PERMUTATIONS = 4096
+
+
 def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
     """Trace of the permutations of ``inputs`` (K, 16): shape (16 + ppr, K * rows), Goldilocks.
 
@@ -226,9 +230,12 @@ def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
     check_ppr(ppr)
     lay = Layout(ppr)
     s = gl.check(np.asarray(inputs, dtype=_U64), "hemera input").reshape(-1, W)
-    fast = compiled.permutation_trace(s, lay.steps, ppr)  # the same trace, compiled (numba)
-    if fast is not None:
-        return fast
+    if s.shape[0] >= COMPILE_FROM_PERMUTATIONS:
+        from ..hemera import compiled
+
+        fast = compiled.permutation_trace(s, lay.steps, ppr)  # the same trace, compiled (numba)
+        if fast is not None:
+            return fast
     K = s.shape[0]
     t = np.zeros((lay.width, K, lay.rows), dtype=_U64)
     rcf, rcp = hp.rc_full(), hp.rc_partial()
