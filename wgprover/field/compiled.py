@@ -3,7 +3,7 @@
 Used where the work is a sequential loop NumPy cannot vectorise or where
 NumPy's per-call overhead dominates: the hemera permutation of the verifier's
 small batches (wgprover/hemera/compiled.py) and the example traces whose rows
-follow a non-linear recurrence (wgprover/air/chains.py). The NumPy modules
+follow a non-linear recurrence (wgprover/air/chain_kernels.py). The NumPy modules
 stay the definitions; results are identical (tests).
 
 The Goldilocks code is wgprover/field/goldilocks.py written per element

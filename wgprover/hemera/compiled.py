@@ -9,6 +9,10 @@ definition, the results are identical (tests/test_verifier_fuzz.py), and
 without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
 The per-element Goldilocks arithmetic, the numba switch and its cache are
 wgprover/field/compiled.py's.
+
+``trace_kernel`` and ``sponge_kernel`` compute the hemera example traces
+(docs/AIR.md §7, §9) from the same round functions; their NumPy definitions
+are wgprover/air/hemera_air.py and hemera_modes.py (tests/test_examples.py).
 """
 
 from __future__ import annotations
@@ -136,7 +140,7 @@ def _write_row(out, s, row):
 def trace_kernel(states, kinds, full, partial, diag, ppr, out):
     """The permutation AIR's trace (out: (16 + ppr, K, rows)): row 0 the input, each
     next row the state after the step ``kinds[row - 1]`` (row 0: the external matrix),
-    the partial rows' S-box outputs in columns 16.. (AIR.md §9.1); rounds outside,
+    the partial rows' S-box outputs in columns 16.. (docs/AIR.md §9.1); rounds outside,
     permutations inside, so each partial round inverts all K at once."""
     s = states.copy()
     n = s.shape[0]
