@@ -14,8 +14,11 @@ spawn to exit): ``wgprove example`` (trace generation), ``wgprove prove`` of the
 and then a warm driver cache (bench/cold.py; docs/BENCHMARKS.md "Measuring cold
 builds").  Warm runs repeat ``--repeats`` times: median and best.
 
+Part 3 (``--cases examples``): every ``wgprove example`` generator as a whole
+process at 2^log-rows rows (the hemera ones over Goldilocks only), twice.
+
 Usage: python bench/startup.py [--fields goldilocks,babybear] [--log-rows 20]
-           [--demo-log-rows 12] [--repeats 3] [--cases phases,example,prove,demo]
+           [--demo-log-rows 12] [--repeats 3] [--cases phases,example,prove,demo,examples]
            [--json bench/results/startup.json]
 Targets (issue 12): ``wgprove prove`` of 16 x 2^20 warm <= 1.2 s on the H200.
 """
@@ -109,6 +112,35 @@ def _phases(args, field: str, trace: str, tmp: str) -> list[dict]:
     return rows
 
 
+def _example_args(name: str, log_rows: int) -> list[str]:
+    """Options giving ``name`` 2^log_rows rows (hemera-sponge: a message of 8 (2^(n-4) - 1)
+    elements, whose blocks pad to 2^(n-4) permutations of 16 rows)."""
+    if name == "hemera-sponge":
+        return ["--length", str(8 * ((1 << (log_rows - 4)) - 1))]
+    return ["--log-rows", str(log_rows)]
+
+
+def _examples(args, field: str, tmp: str) -> list[dict]:
+    """Every `wgprove example` generator as a whole process (issue 12: <= 1 s at 2^20
+    rows), run twice: the first run may compile the numba kernels, the second loads them."""
+    from wgprover.air.examples import EXAMPLES
+
+    rows = []
+    for name in EXAMPLES:
+        if name.startswith("hemera") and field != "goldilocks":
+            continue
+        cmd = _cli("example", name, "-o", f"{tmp}/{name}.wgtrace", "--field", field, *_example_args(name, args.log_rows))
+        walls = []
+        for _ in range(2):
+            wall, res = timed_run(cmd, cache_env(None))
+            if res.returncode != 0:
+                raise RuntimeError(f"wgprove example {name} failed: {res.stderr[-2000:]}")
+            walls.append(wall)
+        rows.append({"kind": "examples", "field": field, "example": name, "log_rows": args.log_rows,
+                     "first_s": walls[0], "second_s": walls[1]})
+    return rows
+
+
 def _field_rows(args, field: str, tmp: str) -> list[dict]:
     cases = args.cases.split(",")
     trace = f"{tmp}/power-{field}.wgtrace"
@@ -117,6 +149,8 @@ def _field_rows(args, field: str, tmp: str) -> list[dict]:
     if res.returncode != 0:
         raise RuntimeError(f"wgprove example failed: {res.stderr[-2000:]}")
     rows = [{"kind": "example", "field": field, "log_rows": args.log_rows, "wall_s": wall}] if "example" in cases else []
+    if "examples" in cases:
+        rows += _examples(args, field, tmp)
     if "phases" in cases:
         rows += _phases(args, field, trace, tmp)
     commands = {"prove": _cli("prove", trace, "-o", f"{tmp}/power.proof"),

@@ -7,7 +7,13 @@ Usage: python3 bench/verify.py [--sizes 12,14,16,20] [--air power] [--field gold
 
 Also prints the hemera work of the query phase (PROTOCOL.md H.7): permutations
 and the number of sequential batched steps of the Merkle sweep. --process also
-times `wgprove verify FILE` as a whole process (median of 3).
+times `wgprove verify FILE` as a whole process (spawn to exit, median and best
+of --process-repeats) twice: as shipped (the NumPy hemera: numba's start-up
+costs a one-shot process more than it saves) and with WGPROVER_NUMBA=1; and
+splits one such process into phases (a child: interpreter start, imports of
+numpy, the CLI (typer, rich), typer's option parsing (pydantic), the verifier
+modules, numba's import and cache load, the verify itself).
+Target (issue 13): `wgprove verify` of a 16 x 2^20 100-bit proof <= 0.6 s.
 """
 
 from __future__ import annotations
@@ -26,6 +32,47 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+
+def child_phases(path: str) -> None:
+    """One process doing what `wgprove verify` does, phase by phase; one JSON line.
+    Defined and run before this script's own imports, which it would count."""
+    t, t0 = {}, time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t0
+        now = time.perf_counter()
+        t[name] = now - t0
+        t0 = now
+
+    import numpy as np
+
+    lap("import_numpy_s")
+    import wgprover.cli  # noqa: F401 - typer, rich, the commands
+
+    lap("import_cli_s")
+    try:
+        import typer._adapters  # noqa: F401 - typer 0.2x parses options through pydantic
+    except ImportError:
+        pass
+    lap("import_typer_pydantic_s")
+    from wgprover.api import verify_file
+
+    lap("import_verifier_s")
+    if os.environ.get("WGPROVER_NUMBA") == "1":
+        from wgprover.hemera import compiled as c
+
+        c.compiled_permute()(np.zeros((2, 16), dtype=np.uint64))
+        lap("numba_import_and_cache_load_s")
+    assert verify_file(path).verdict.accepted
+    lap("verify_s")
+    print(json.dumps(t))
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--child-phases"]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    child_phases(sys.argv[2])
+    sys.exit(0)
 
 import numpy as np  # noqa: E402
 
@@ -77,19 +124,39 @@ def time_verify(proof: bytes, air, pub, repeats: int) -> dict:
     return {"best_s": min(ts), "median_s": statistics.median(ts)}
 
 
-def time_process(proof: bytes, air, cache: Path) -> float:
+def proof_file(proof: bytes, air, cache: Path) -> Path:
     path = cache / "bench-verify.wgproof"
     # PROTOCOL.md §8 by hand, the AIR JSON in declaration order: write_proof_file's
     # sort_keys=True reorders `periodic` (c10 before c2), which changes the digest
     air_json = json.dumps(air.to_dict()).encode()
     path.write_bytes(proof + air_json + struct.pack("<I", len(air_json)) + b"AIR1")
+    return path
+
+
+def time_process(path: Path, repeats: int) -> dict:
+    """Whole `wgprove verify` processes, as shipped and with numba forced on."""
     cmd = [sys.executable, "-c", "from wgprover.cli import main; main()", "verify", str(path)]
-    ts = []
-    for _ in range(3):
+    out = {}
+    for mode, env in (("numpy", {}), ("numba", {"WGPROVER_NUMBA": "1"})):
+        ts = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, **env})
+            ts.append(time.perf_counter() - t0)
+        out[mode] = {"median_s": statistics.median(ts), "best_s": min(ts)}
+    return out
+
+
+def phases(path: Path) -> dict:
+    out = {}
+    for mode, env in (("numpy", {"WGPROVER_NUMBA": "0"}), ("numba", {"WGPROVER_NUMBA": "1"})):
         t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+        r = subprocess.run([sys.executable, __file__, "--child-phases", str(path)], check=True,
+                           capture_output=True, text=True, env={**os.environ, **env})
+        wall = time.perf_counter() - t0
+        ph = json.loads(r.stdout.strip().splitlines()[-1])
+        out[mode] = {**ph, "wall_s": wall, "interpreter_start_and_exit_s": wall - sum(ph.values())}
+    return out
 
 
 def main() -> None:
@@ -101,6 +168,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--cache", default="/tmp/wgprover-verify")
     ap.add_argument("--process", action="store_true", help="also time `wgprove verify` as a whole process")
+    ap.add_argument("--process-repeats", type=int, default=5)
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     params = BasefoldParams.for_security(args.security)
@@ -118,7 +186,9 @@ def main() -> None:
         finally:
             compiled.compiled_permute = saved
         if args.process:
-            row["process_s"] = time_process(proof, air, cache)
+            path = proof_file(proof, air, cache)
+            row["process"] = time_process(path, args.process_repeats)
+            row["process_phases"] = phases(path)
         rows.append(row)
         print(json.dumps(row), flush=True)
     meta = {"date": datetime.date.today().isoformat(), "commit": os.environ.get("WGPROVER_COMMIT", "unknown"),

@@ -1,4 +1,4 @@
-"""Verifier fuzz at scale: 10^5 seeded mutants of the golden proofs (wgprover/fuzz.py),
+"""Verifier fuzz at scale: 10^5 seeded mutants of the golden proofs (tests/fuzz_harness.py),
 counts of accepted (must be 0), raised (must be 0) and per-kind totals.
 
 Usage: python3 bench/verify_fuzz.py [--mutations 100000] [--seed 13] [--jobs N] [--json OUT]
@@ -19,8 +19,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the fuzz harness is a test tool
 
-from wgprover import fuzz  # noqa: E402
+import fuzz_harness as fuzz  # noqa: E402
 from wgprover.hemera import compiled  # noqa: E402
 from wgprover.verifier import verify  # noqa: E402
 

@@ -79,6 +79,9 @@ def test_help_and_verify_import_no_gpu_module(tmp_path, verify):
     assert "wgprover.api" in modules or not verify
     gpu = [m for m in modules if m == "wgpu" or m.startswith(("wgpu.", "wgprover.gpu"))]
     assert not gpu, gpu
+    # a one-shot verify skips numba's start-up and the example AIRs (docs/BENCHMARKS.md, "Verifier")
+    slow = [m for m in modules if m in ("numba", "wgprover.air.examples", "wgprover.air.hemera_air")]
+    assert not slow, slow
 
 
 # runs the console script file as a script would be run (argv[0] is the script)

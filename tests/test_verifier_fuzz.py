@@ -1,5 +1,5 @@
 """Seeded verifier fuzz: mutants of the golden proofs (both fields, four AIRs) are
-all rejected, and the verifier never raises (wgprover/fuzz.py; bench/verify_fuzz.py
+all rejected, and the verifier never raises (tests/fuzz_harness.py; bench/verify_fuzz.py
 runs 10^5 of them). The compiled hemera accelerator and the NumPy reference give
 the same verdicts."""
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wgprover import fuzz
+import fuzz_harness as fuzz
 from wgprover.hemera import compiled, reference as hemera
 from wgprover.hemera.scalar import permute_int
 from wgprover.verifier import verify

@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import chains
 from .language import Air
 
 Generator = Callable[..., "tuple[np.ndarray, dict[str, int]]"]
@@ -75,20 +76,6 @@ def _round_constant(i: int, k: int) -> int:
     return ((i * 8 + k + 1) * 0x9E3779B1) % (1 << 30)
 
 
-def _power_chain(p: int, x: int, e: int, constants: list[int], N: int) -> list[int]:
-    """x_0 = x, x_{r+1} = x_r^e + c[r mod period]: N values.
-
-    The recurrence is sequential and non-linear in the row, so it cannot be
-    vectorised over rows; one tight loop of Python integers per column is the
-    fastest NumPy-free form (docs/BENCHMARKS.md, "Example traces")."""
-    c = [v % p for v in constants] * (N // len(constants))
-    out = [0] * N
-    for r in range(N):
-        out[r] = x
-        x = (pow(x, e, p) + c[r]) % p
-    return out
-
-
 def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
     """Degree-``exponent`` power map: next.x_i = x_i^e + c_i with periodic round constants c_i."""
     cols = [f"x{i}" for i in range(width)]
@@ -103,8 +90,7 @@ def power(width: int = 16, period: int = 8, exponent: int = 7) -> Example:
     def generate(field, n: int, rng: np.random.Generator | None = None):
         air.check_rows(n)
         x0 = [_rand(field, rng, i + 2) for i in range(width)]
-        cols = [_power_chain(field.p, x0[i], exponent, vals, 1 << n) for i, vals in enumerate(air.periodic_values)]
-        trace = np.array(cols, dtype=field.dtype)  # (w, 2^n), each column contiguous
+        trace = chains.power_columns(field.p, x0, exponent, air.periodic_values, 1 << n, field.dtype)
         return trace, {"seed": int(trace[0, 0]), "out": int(trace[0, -1])}
 
     return Example(air, generate)
@@ -165,15 +151,9 @@ m = [5, 0]
 def _periodic_generate(field, n: int, rng: np.random.Generator | None = None):
     air = Air.from_toml(PERIODIC_TOML)
     air.check_rows(n)
-    p, N = field.p, 1 << n
-    k, m = ([v % p for v in vals] for vals in air.periodic_values)
+    k, m = air.periodic_values
     a, b = _rand(field, rng, 3), _rand(field, rng, 4)
-    k, m = k * (N // 4), m * (N // 2)  # sequential and non-linear: one loop (see _power_chain)
-    out_a, out_b = [0] * N, [0] * N
-    for r in range(N):
-        out_a[r], out_b[r] = a, b
-        a, b = (a * k[r] + b) % p, (b + m[r] * a * a - 3) % p
-    trace = np.array([out_a, out_b], dtype=field.dtype)
+    trace = chains.periodic_columns(field.p, a, b, k, m, 1 << n, field.dtype)  # sequential: compiled loop
     return trace, {"a0": int(trace[0, 0]), "b0": int(trace[1, 0])}
 
 
@@ -182,24 +162,85 @@ def periodic() -> Example:
     return Example(Air.from_toml(PERIODIC_TOML), _periodic_generate)
 
 
-from . import hemera_air as _hemera, hemera_modes as _hemera_modes  # noqa: E402 - they import Example
+def _hemera_permutation(**options) -> Example:
+    from .hemera_air import hemera_permutation  # imports this module (Example): load on use
 
-EXAMPLES: dict[str, Callable[[], Example]] = {
+    return hemera_permutation(**options)
+
+
+def _hemera_sponge(**options) -> Example:
+    from .hemera_modes import hemera_sponge
+
+    return hemera_sponge(**options)
+
+
+EXAMPLES: dict[str, Callable[..., Example]] = {
     "fibonacci": fibonacci,
     "power": power,
     "boolean": boolean,
     "periodic": periodic,
-    "hemera": _hemera.hemera_permutation,
-    "hemera-sponge": _hemera_modes.hemera_sponge,
+    "hemera": _hemera_permutation,
+    "hemera-sponge": _hemera_sponge,
 }
 
 
-def get_example(name: str) -> Example:
-    """Example by name (fibonacci, power, boolean, periodic)."""
+def get_example(name: str, **options) -> Example:
+    """Example by name (see EXAMPLES); ``options`` go to its factory (hemera-sponge: length)."""
     try:
-        return EXAMPLES[name]()
+        factory = EXAMPLES[name]
     except KeyError:
         raise ValueError(f"unknown example AIR {name!r} (expected one of: {', '.join(EXAMPLES)})") from None
+    return factory(**options)
+
+
+DEFAULT_LOG_ROWS = 10
+MAX_LOG_ROWS = 26  # the CLI's --log-rows range (docs/AIR.md §7)
+
+
+def example_shape(name: str, log_rows: int | None = None, count: int | None = None,
+                  length: int | None = None) -> tuple[Example, int]:
+    """(example, n) for ``wgprove example``: 2^n rows from --log-rows, or from the
+    permutation count (hemera: 2^n = 16 count) or the message length (hemera-sponge,
+    whose AIR depends on it). ValueError, with the option's name, on a bad value."""
+    if count is not None and name != "hemera":
+        raise ValueError("--count applies to the hemera example only")
+    if length is not None and name != "hemera-sponge":
+        raise ValueError("--length applies to the hemera-sponge example only")
+    if name == "hemera" and count is not None:
+        from .hemera_air import log_rows_for_count
+
+        if count < 1 or count & (count - 1):
+            raise ValueError(f"--count must be a power of two >= 1, got {count}")
+        n = log_rows_for_count(count)
+        _same_rows(log_rows, n, f"--count {count}")
+        return _bounded(get_example(name), n, f"--count {count}")
+    if name == "hemera-sponge":
+        from .hemera_modes import SpongeShape
+
+        length = 61 if length is None else length
+        if length < 0:
+            raise ValueError(f"--length must be >= 0, got {length}")
+        n = SpongeShape(length).log_rows
+        _same_rows(log_rows, n, f"--length {length}")
+        _bounded(None, n, f"--length {length}")  # before building an AIR with selectors of 2^n rows
+        return get_example(name, length=length), n
+    n = DEFAULT_LOG_ROWS if log_rows is None else log_rows
+    if name == "hemera":
+        from .hemera_air import count_for_rows
+
+        count_for_rows(n)  # at least one permutation block
+    return get_example(name), n
+
+
+def _same_rows(log_rows: int | None, n: int, what: str) -> None:
+    if log_rows is not None and log_rows != n:
+        raise ValueError(f"{what} fixes the trace at 2^{n} rows; drop --log-rows {log_rows} or make it {n}")
+
+
+def _bounded(ex: Example | None, n: int, what: str):
+    if n > MAX_LOG_ROWS:
+        raise ValueError(f"{what} needs 2^{n} rows, more than the 2^{MAX_LOG_ROWS} an example may have")
+    return ex, n
 
 
 # --------------------------------------------------------------------------- random AIRs (property tests)

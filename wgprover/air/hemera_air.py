@@ -217,6 +217,10 @@ def permutation_air(ppr: int = 4) -> Air:
 # --------------------------------------------------------------------------- trace generation
 
 
+# from here on numba's start-up (0.5-1.5 s a process) pays: NumPy takes ~90 µs a permutation
+COMPILE_FROM_PERMUTATIONS = 4096
+
+
 def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
     """Trace of the permutations of ``inputs`` (K, 16): shape (16 + ppr, K * rows), Goldilocks.
 
@@ -226,6 +230,12 @@ def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
     check_ppr(ppr)
     lay = Layout(ppr)
     s = gl.check(np.asarray(inputs, dtype=_U64), "hemera input").reshape(-1, W)
+    if s.shape[0] >= COMPILE_FROM_PERMUTATIONS:
+        from ..hemera import compiled
+
+        fast = compiled.permutation_trace(s, lay.steps, ppr)  # the same trace, compiled (numba)
+        if fast is not None:
+            return fast
     K = s.shape[0]
     t = np.zeros((lay.width, K, lay.rows), dtype=_U64)
     rcf, rcp = hp.rc_full(), hp.rc_partial()
@@ -239,7 +249,7 @@ def permutation_blocks(inputs: np.ndarray, ppr: int = 4) -> np.ndarray:
             full += 1
         elif kind == "part":
             for k in range(ppr):
-                yk = href.inverse(gl.add(s[:, 0], rcp[part]))
+                yk = gl.batch_inv(gl.add(s[:, 0], rcp[part]))  # = href.inverse, by a product tree
                 t[W + k, :, row] = yk
                 s = s.copy()
                 s[:, 0] = yk

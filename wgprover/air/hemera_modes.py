@@ -115,6 +115,9 @@ def sponge_air(length: int, ppr: int = 4, byte_mode: bool = False) -> Air:
     return build_air(f"hemera-sponge-{kind}{length}-ppr{ppr}", Layout(ppr), per, cons, pub)
 
 
+COMPILE_FROM_BLOCKS = 2048  # numba's start-up pays from here: ~0.3 ms a block in Python
+
+
 def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(permutation inputs (trace_blocks, 16), digest (4,)) of absorbing blocks (B, 8).
 
@@ -124,6 +127,11 @@ def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.n
     ins = np.zeros((sh.trace_blocks, W), dtype=_U64)
     s = np.zeros(W, dtype=_U64)
     s[hp.LANE_DOMAIN] = sh.domain
+    if sh.blocks >= COMPILE_FROM_BLOCKS:
+        from ..hemera import compiled
+
+        if compiled.sponge_chain(s, blocks[: sh.blocks], sh.length, ins):  # the same loop, compiled
+            return ins, s[: hp.OUTPUT_ELEMENTS].copy()
     for b in range(sh.blocks):
         s[: hp.RATE] = gl.add(s[: hp.RATE], blocks[b])
         if b == sh.blocks - 1:

@@ -171,10 +171,21 @@ def verify(
     min_security: int = typer.Option(100, "--min-security", help="Least conjectured security accepted, in bits."),
 ) -> None:
     """Verify a proof: prints the statement and ACCEPT (exit 0) or REJECT (exit 1)."""
-    from ..api import verify_file
+    import os
 
-    rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
-                      min_security=min_security)
+    # one proof per process: numba's start-up costs more than its faster hemera
+    # saves (docs/BENCHMARKS.md, "Verifier"); WGPROVER_NUMBA=1 asks for it anyway.
+    # The variable is read when the compiled modules load; restored for callers of main()
+    unset = "WGPROVER_NUMBA" not in os.environ
+    os.environ.setdefault("WGPROVER_NUMBA", "0")
+    try:
+        from ..api import verify_file
+
+        rep = verify_file(proof_path, air=air, air_digest=air_digest, public=parse_public(public),
+                          min_security=min_security)
+    finally:
+        if unset:
+            del os.environ["WGPROVER_NUMBA"]
     if rep.air_digest is not None:
         console.print(f"AIR digest {rep.air_digest.hex()}", highlight=False)
     if not rep.pinned:
@@ -197,28 +208,37 @@ def verify(
 
 @app.command()
 def example(
-    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic"),
+    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic | hemera | hemera-sponge"),
     out: str = typer.Option(..., "-o", "--output", help="Trace file to write."),
-    log_rows: int = typer.Option(10, "--log-rows", min=2, max=26, help="log2 of the number of rows."),
+    log_rows: Optional[int] = typer.Option(None, "--log-rows", min=2, max=26,
+                                           help="log2 of the number of rows (default 10; hemera: or --count)."),
     field: str = typer.Option("goldilocks", "--field", help="goldilocks | babybear"),
     corrupt: Optional[int] = typer.Option(None, "--corrupt", help="Break a constraint at this row."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random initial values from this seed."),
+    count: Optional[int] = typer.Option(None, "--count", help="hemera: permutations, a power of two (16 rows each)."),
+    length: Optional[int] = typer.Option(None, "--length",
+                                         help="hemera-sponge: message length in field elements (default 61; sets the rows)."),
 ) -> None:
     """Write an example trace (with its AIR and public inputs)."""
     import numpy as np
 
-    from ..air.examples import EXAMPLES, get_example
+    from ..air.examples import EXAMPLES, example_shape
     from ..api import as_field
     from ..files import check_output
     from ..trace import write_trace
 
     if name not in EXAMPLES:
         raise CliError(f"unknown example {name!r} (choose from: {', '.join(EXAMPLES)})")
+    f = as_field(field)
+    if name.startswith("hemera") and f.name != "goldilocks":
+        raise CliError(f"the hemera examples are over Goldilocks (hemera's field), not {f.name}")
+    try:
+        ex, log_rows = example_shape(name, log_rows, count, length)
+    except ValueError as e:
+        raise CliError(str(e)) from None
     if corrupt is not None and not 0 <= corrupt < 1 << log_rows:
         raise CliError(f"--corrupt row must be in 0..{(1 << log_rows) - 1}")
-    f = as_field(field)
     check_output(out)
-    ex = get_example(name)
     cols, pub = ex.generate(f, log_rows, np.random.default_rng(seed) if seed is not None else None)
     cols = np.array(cols)
     if corrupt is not None:
@@ -243,7 +263,7 @@ def demo(
 
     with tempfile.TemporaryDirectory(prefix="wgprove-demo-") as d:
         tpath, ppath = f"{d}/{name}.wgtrace", f"{d}/{name}.proof"
-        example(name, tpath, log_rows, field, None, 1)
+        example(name, tpath, log_rows, field, None, 1, None, None)
         with _spinner() as prog:
             task = prog.add_task("starting", total=None)
             rep = prove_file(tpath, ppath, security=security, context=gpu,

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .power import square_and_multiply
-
+from .common import derived
 from .wrapping import wrapping as _wrapping
 
 NAME = "goldilocks"
@@ -117,35 +116,7 @@ def prepared(c) -> np.ndarray:
     return asarray(c)
 
 
-def sqr(a):
-    return mul(a, a)
-
-
-def pow(a, e: int):
-    """a^e for a Python integer exponent e >= 0 (same exponent for all elements)."""
-    a = asarray(a)
-    return square_and_multiply(a, e, np.ones_like(a), mul, sqr)
-
-
-def inv(a):
-    """Multiplicative inverse by Fermat; inv(0) is defined as 0."""
-    return pow(a, P - 2)
-
-
-def batch_inv(a):
-    """Element-wise inverse (zeros map to zero).
-
-    Inverses are unique, so this vectorised Fermat inversion is the reference
-    for the GPU's Montgomery-trick batch inversion.
-    """
-    return inv(a)
-
-
-def root_of_unity(log_n: int) -> int:
-    """Primitive 2^log_n-th root of unity: 7^((p-1)/2^log_n)."""
-    if not 0 <= log_n <= TWO_ADICITY:
-        raise ValueError(f"Goldilocks has no 2^{log_n}-th root of unity")
-    return int(pow(np.array([GENERATOR], dtype=np.uint64), (P - 1) >> log_n)[0])
+sqr, pow, inv, batch_inv, root_of_unity = derived("Goldilocks", P, GENERATOR, TWO_ADICITY, asarray, mul)
 
 
 def random(rng: np.random.Generator, shape) -> np.ndarray:

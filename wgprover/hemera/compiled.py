@@ -7,64 +7,25 @@ permutations, 50 steps, a loaded 2-core machine): ~1.5 s NumPy, ~55 ms here.
 This module is an accelerator only: ``reference.permute`` stays the readable
 definition, the results are identical (tests/test_verifier_fuzz.py), and
 without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
+The per-element Goldilocks arithmetic, the numba switch and its cache are
+wgprover/field/compiled.py's.
 
-The arithmetic is the Goldilocks code of wgprover/field/goldilocks.py written
-per element (32-bit halves for the 128-bit product; 2^64 = 2^32 - 1 and
-2^96 = -1 mod p); every constant is a np.uint64 so numba never mixes signed
-and unsigned integers (which it would promote to float64).
+``trace_kernel`` and ``sponge_kernel`` compute the hemera example traces
+(docs/AIR.md §7, §9) from the same round functions; their NumPy definitions
+are wgprover/air/hemera_air.py and hemera_modes.py (tests/test_examples.py).
 """
 
 from __future__ import annotations
 
 import functools
-import os
 from typing import Callable
 
 import numpy as np
 
+from ..field.compiled import add, jit as _jit, mul, njit
 from . import params as hp
 
 _P = np.uint64(hp.P)
-_EPS = np.uint64(0xFFFF_FFFF)
-_M32 = np.uint64(0xFFFF_FFFF)
-_S32 = np.uint64(32)
-
-
-try:
-    if os.environ.get("WGPROVER_NUMBA", "1") == "0":
-        raise ImportError("disabled by WGPROVER_NUMBA=0")
-    from numba import njit
-except ImportError:
-    njit = None
-
-
-def _jit(**kw):
-    """numba.njit(cache=True, **kw), or leave the function as plain Python."""
-    return (lambda fn: fn) if njit is None else njit(cache=True, **kw)
-
-
-@_jit(inline="always")
-def add(a, b):
-    s = a + b
-    if s < a:
-        s += _EPS
-    if s >= _P:
-        s -= _P
-    return s
-
-
-@_jit(inline="always")
-def mul(a, b):
-    a0, a1, b0, b1 = a & _M32, a >> _S32, b & _M32, b >> _S32
-    ll, lh, hl, hh = a0 * b0, a0 * b1, a1 * b0, a1 * b1
-    mid = (ll >> _S32) + (lh & _M32) + (hl & _M32)
-    lo = (ll & _M32) | ((mid & _M32) << _S32)
-    hi = hh + (lh >> _S32) + (hl >> _S32) + (mid >> _S32)
-    hh_, hl_ = hi >> _S32, hi & _M32
-    t0 = lo - hh_
-    if lo < hh_:
-        t0 -= _EPS
-    return add(t0, hl_ * _EPS)  # the same carry fold as reduce128
 
 
 @_jit(inline="always")
@@ -163,6 +124,101 @@ def permute_batch(states, full, partial, diag):
         for r in range(4, 8):
             full_round(out[b], y, full[r])
     return out
+
+
+_FULL, _PART = 1, 2  # step kinds of trace_kernel (wgprover/air/hemera_air.py Layout.steps)
+
+
+@_jit()
+def _write_row(out, s, row):
+    for b in range(s.shape[0]):
+        for i in range(16):
+            out[i, b, row] = s[b, i]
+
+
+@_jit()
+def trace_kernel(states, kinds, full, partial, diag, ppr, out):
+    """The permutation AIR's trace (out: (16 + ppr, K, rows)): row 0 the input, each
+    next row the state after the step ``kinds[row - 1]`` (row 0: the external matrix),
+    the partial rows' S-box outputs in columns 16.. (docs/AIR.md §9.1); rounds outside,
+    permutations inside, so each partial round inverts all K at once."""
+    s = states.copy()
+    n = s.shape[0]
+    y = np.empty(16, dtype=np.uint64)
+    xs = np.empty(n, dtype=np.uint64)
+    pre = np.empty(n, dtype=np.uint64)
+    _write_row(out, s, 0)
+    for b in range(n):
+        external(s[b], y)
+    fr, pr = 0, 0
+    for row in range(1, out.shape[2]):
+        _write_row(out, s, row)
+        if kinds[row] == _FULL:
+            for b in range(n):
+                full_round(s[b], y, full[fr])
+            fr += 1
+        elif kinds[row] == _PART:
+            for k in range(ppr):
+                for b in range(n):
+                    xs[b] = add(s[b, 0], partial[pr])
+                batch_inverse(xs, pre)
+                for b in range(n):
+                    out[16 + k, b, row] = xs[b]
+                    s[b, 0] = xs[b]
+                    internal(s[b], diag)
+                pr += 1
+
+
+def permutation_trace(states: np.ndarray, steps: tuple[str, ...], ppr: int) -> np.ndarray | None:
+    """``trace_kernel`` on canonical states (K, 16) for a block schedule ``steps``
+    (Layout.steps): (16 + ppr, K * rows); None without numba."""
+    if njit is None:
+        return None
+    rows = len(steps) + 1
+    kinds = np.array([{"full": _FULL, "part": _PART}.get(k, 0) for k in steps + ("none",)], dtype=np.int64)
+    out = np.zeros((16 + ppr, states.shape[0], rows), dtype=np.uint64)  # y is 0 off the partial rows
+    trace_kernel(np.ascontiguousarray(states, dtype=np.uint64), kinds, np.ascontiguousarray(hp.rc_full()),
+                 np.ascontiguousarray(hp.rc_partial()), np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64),
+                 ppr, out)
+    return out.reshape(16 + ppr, -1)
+
+
+@_jit()
+def permute_state(s, y, full, partial, diag):
+    """One state in place (the sponge's sequential chain: nothing to batch)."""
+    external(s, y)
+    for r in range(4):
+        full_round(s, y, full[r])
+    for r in range(16):
+        s[0] = inverse(add(s[0], partial[r]))
+        internal(s, diag)
+    for r in range(4, 8):
+        full_round(s, y, full[r])
+
+
+@_jit()
+def sponge_kernel(s, blocks, length, lane_length, full, partial, diag, ins):
+    """Absorb blocks (B, 8) into state s (in place): ins[b] = the state permuted
+    after absorbing block b; the length lane is set before the last permutation."""
+    y = np.empty(16, dtype=np.uint64)
+    nb = blocks.shape[0]
+    for b in range(nb):
+        for i in range(8):
+            s[i] = add(s[i], blocks[b, i])
+        if b == nb - 1:
+            s[lane_length] = length
+        ins[b] = s
+        permute_state(s, y, full, partial, diag)
+
+
+def sponge_chain(state: np.ndarray, blocks: np.ndarray, length: int, ins: np.ndarray) -> bool:
+    """``sponge_kernel`` (state and ins updated in place), or False without numba."""
+    if njit is None:
+        return False
+    sponge_kernel(state, np.ascontiguousarray(blocks, dtype=np.uint64), np.uint64(length), hp.LANE_LENGTH,
+                  np.ascontiguousarray(hp.rc_full()), np.ascontiguousarray(hp.rc_partial()),
+                  np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64), ins)
+    return True
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""Seeded mutations of honest proofs for verifier fuzzing (tests/test_verifier_fuzz.py,
+"""Seeded mutations of honest proofs for verifier fuzzing (tests/test_verifier_fuzz.py and
 bench/verify_fuzz.py).
 
 Every mutant is a (proof bytes, AIR, expected public inputs) triple that
@@ -19,8 +19,8 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .air.language import Air
-from .proof import HEADER_FIXED, DIGEST_BYTES, parse_header
+from wgprover.air.language import Air
+from wgprover.proof import HEADER_FIXED, DIGEST_BYTES, parse_header
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Mutant:
 
 def golden_subjects(golden: Path) -> list[Subject]:
     """The stored golden proofs (tests/vectors/golden/manifest.json) as subjects."""
-    from .trace import read_trace
+    from wgprover.trace import read_trace
 
     out = []
     for c in json.loads((golden / "manifest.json").read_text())["cases"]:
