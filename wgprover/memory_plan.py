@@ -26,8 +26,8 @@ import numpy as np
 from .field import Field
 from .pcs.basefold.config import BasefoldParams, schedule
 
-__all__ = ["MemoryPlan", "PHASES", "PlannedTable", "SPLIT_TABLES", "format_bytes", "parse_size", "plan_memory",
-           "table_label"]
+__all__ = ["MemoryPlan", "PHASES", "PlannedTable", "SPLIT_TABLES", "check_bindings", "check_budget", "format_bytes",
+           "parse_size", "plan_memory", "table_label"]
 
 PHASES = ("setup", "commit", "zerocheck", "open", "queries")
 DIGEST_BYTES = 32
@@ -329,6 +329,34 @@ def plan_memory(field: Field, w: int, n: int, degree: int, params: BasefoldParam
     if timestamps:
         tables.append(_t("timestamps", "queries", 8 * 2 * 4))
     return MemoryPlan(field.name, w, n, degree, params, tuple(tables))
+
+
+# -- refusals ------------------------------------------------------------------------------
+
+
+def _shape(plan: MemoryPlan) -> str:
+    return f"a {plan.w}-column {plan.field} trace of 2^{plan.n} rows"
+
+
+def check_budget(plan: MemoryPlan, available: int | None, source: str, max_memory: int | None = None) -> None:
+    """MemoryError (one line: bytes needed and available) when the plan's peak
+    exceeds the device's memory or the ``max_memory`` budget (--max-memory)."""
+    if max_memory is not None and (available is None or max_memory < available):
+        available, source = max_memory, "the --max-memory budget"
+    if available is not None and plan.peak > available:
+        raise MemoryError(f"{_shape(plan)} needs {format_bytes(plan.peak)} ({plan.peak:,} bytes) of device memory "
+                          f"at its peak ({plan.peak_phase}), over the {format_bytes(available)} ({available:,} bytes) "
+                          f"available ({source}); use fewer rows or columns")
+
+
+def check_bindings(plan: MemoryPlan, limit: int, profile: str = "") -> None:
+    """MemoryError when a table that cannot yet span several bindings (not in
+    ``SPLIT_TABLES``) exceeds one binding of ``limit`` bytes."""
+    over = plan.unsplit_over_binding(limit)
+    if over:
+        t = max(over, key=lambda t: t.largest)
+        raise MemoryError(f"{_shape(plan)} needs a {format_bytes(t.largest)} {t.label} table, over this device's "
+                          f"{format_bytes(limit)} storage-binding limit ({profile} profile); use fewer rows or columns")
 
 
 # -- sizes in text ------------------------------------------------------------------------

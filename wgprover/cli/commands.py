@@ -115,11 +115,52 @@ def _spinner():
                     transient=True)
 
 
+def _memory_size(text: Optional[str]) -> Optional[int]:
+    """--max-memory SIZE in bytes (8GiB, 512MiB, 4096); bad input exits 2."""
+    if text is None:
+        return None
+    from ..memory_plan import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise CliError(f"--max-memory: {e}") from None
+
+
+def _print_plan(rep) -> None:
+    """The memory plan: per table, per phase, the peak against the device's memory."""
+    from ..memory_plan import PHASES, format_bytes
+
+    plan = rep.plan
+    t = Table(title=f"memory plan: {rep.path} ({plan.w} columns x 2^{plan.n} rows, {plan.field})")
+    for col in ("table", "phase", "buffers", "bytes", ""):
+        t.add_column(col, justify="right" if col in ("buffers", "bytes") else "left")
+    for tab in plan.tables:
+        note = "constant (cached per device)" if tab.constant else "upper bound" if tab.bound else ""
+        t.add_row(tab.label, tab.phase, str(tab.buffers), f"{tab.nbytes:,}", note)
+    console.print(t)
+    p = Table(title="live device memory by phase (nothing is freed before the proof ends)")
+    for col in ("phase", "live bytes", ""):
+        p.add_column(col, justify="right" if col == "live bytes" else "left")
+    for ph in PHASES:
+        p.add_row(ph, f"{plan.live(ph):,}", format_bytes(plan.live(ph)))
+    console.print(p)
+    mem = rep.memory
+    device = f"{format_bytes(mem.nbytes)} ({mem.nbytes:,} bytes)" if mem.nbytes else "unknown"
+    console.print(f"peak: {format_bytes(plan.peak)} ({plan.peak:,} bytes) in phase {plan.peak_phase}", highlight=False)
+    console.print(f"device memory: {device}, from {mem.source}", highlight=False)
+    if rep.max_memory is not None:
+        console.print(f"--max-memory: {format_bytes(rep.max_memory)} ({rep.max_memory:,} bytes)", highlight=False)
+    avail = rep.available
+    verdict = "unknown (no memory size)" if avail is None else "fits" if plan.peak <= avail else "does NOT fit"
+    console.print(f"verdict: {verdict}", highlight=False)
+
+
 @app.command()
 @gpu_command
 def prove(
     trace: str = typer.Argument(..., help="Trace file (.wgtrace), or .npy/.npz with --air."),
-    out: str = typer.Option(..., "-o", "--output", help="Where to write the proof."),
+    out: Optional[str] = typer.Option(None, "-o", "--output", help="Where to write the proof (required unless --plan)."),
     air: Optional[str] = typer.Option(None, "--air", help="AIR file (TOML/JSON); required for .npy/.npz."),
     field: Optional[str] = typer.Option(None, "--field", help="Field of an .npy/.npz trace (default goldilocks)."),
     public: List[str] = typer.Option([], "--public", help="Public input NAME=VALUE (repeatable)."),
@@ -131,17 +172,28 @@ def prove(
     pow_bits: Optional[int] = typer.Option(None, "--pow-bits", help="Grinding bits, 0..30 (default 16)."),
     final_log: Optional[int] = typer.Option(None, "--final-log", help="log2 of the final polynomial size, 0..8 (default 4)."),
     cpu: bool = typer.Option(False, "--cpu", help="Use the NumPy reference prover on the CPU."),
+    plan: bool = typer.Option(False, "--plan", help="Print the device-memory plan (per table, per phase) and exit; "
+                                                     "reads only the trace's header."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE",
+                                             help="Device-memory budget, e.g. 8GiB, 512MiB or bytes; a trace whose "
+                                                  "plan exceeds it is refused (exit 5)."),
     gpu: GpuChoice = None,
 ) -> None:
     """Prove a trace; writes the proof (atomically) and prints a summary."""
-    from ..api import prove_file
+    from ..api import plan_file, prove_file
 
+    budget = _memory_size(max_memory)
+    knobs = dict(log_blowup=log_blowup, fold=fold, pow_bits=pow_bits, final_log=final_log)
+    common = dict(air=air, field=field, public=parse_public(public), security=security, queries=queries,
+                  allow_insecure=allow_insecure, context=gpu, max_memory=budget, **knobs)
+    if plan:
+        _print_plan(plan_file(trace, **common))
+        return
+    if out is None:
+        raise CliError("missing option -o/--output (where to write the proof)")
     with _spinner() as prog:
         task = prog.add_task("checking the inputs", total=None)
-        rep = prove_file(trace, out, air=air, field=field, public=parse_public(public), security=security,
-                         queries=queries, allow_insecure=allow_insecure, cpu=cpu, context=gpu,
-                         on_stage=lambda s: prog.update(task, description=s), log_blowup=log_blowup,
-                         fold=fold, pow_bits=pow_bits, final_log=final_log)
+        rep = prove_file(trace, out, cpu=cpu, on_stage=lambda s: prog.update(task, description=s), **common)
     _summary(f"proved {trace} -> {out}", rep)
 
 

@@ -14,9 +14,10 @@ Two rules keep the reuse invisible in the proof bytes:
   still referenced by ``ctx.tables`` or ``ctx.shared`` when the session ends
   is never returned to the pool.
 * A fresh wgpu buffer reads as zeros, a reused one holds the last proof's
-  data. The tables whose kernels rely on zeros (``ZEROED``) are cleared with
-  one ``clear_buffer`` before their first use (queued, no host sync); every
-  other table is fully written before it is read.
+  data. A table whose kernels rely on zeros (``ZEROED``) is cleared with one
+  ``clear_buffer`` before its first use (queued, no host sync); today every
+  table is fully written before it is read, which a test with poisoned
+  buffers checks.
 
 One plan's buffers are kept (``capacity``); a session for another key
 releases the oldest set first, so the pool never holds more than the plan it
@@ -32,12 +33,11 @@ from .tables import declare
 
 __all__ = ["BufferPool", "ZEROED", "buffer_pool"]
 
-# Tables read before (or without) being fully written, so they must start at
-# zero as a fresh buffer does. Found by proving twice with reused buffers
-# poisoned (tests/test_pool.py::test_reused_buffers_poisoned_prove_the_same):
-# the Merkle tree and the query-phase outputs are written only where the
-# protocol puts values, the proof buffer's gaps must stay zero.
-ZEROED = frozenset({"proof", "items"})
+# Tables a kernel reads before writing, which must start at zero as a fresh
+# buffer does. None today: proving twice with every reused buffer poisoned
+# (tests/test_pool.py) gives the reference bytes, so every kernel writes what it
+# reads. A kernel that accumulates into a table in place adds the table here.
+ZEROED: frozenset[str] = frozenset()
 POISON = 0xA5  # the byte a poisoned reused buffer is filled with (tests)
 
 
