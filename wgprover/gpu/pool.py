@@ -119,7 +119,7 @@ class BufferPool:
             return
         free = self._keys.pop(key, {})
         while len(self._keys) >= max(self.capacity, 1):
-            self._release(self._keys.popitem(last=False)[1])
+            self._keys.popitem(last=False)  # dropped: wgpu frees a buffer with its last reference
         sess = ctx.pool = _Session(ctx, free, self.poison)
         try:
             yield sess
@@ -128,16 +128,8 @@ class BufferPool:
             self._keys[key] = sess.give_back()
 
     def clear(self) -> None:
-        """Release every pooled buffer."""
-        for free in self._keys.values():
-            self._release(free)
+        """Release every pooled buffer (freed with its last reference)."""
         self._keys.clear()
-
-    @staticmethod
-    def _release(free: dict) -> None:
-        for bufs in free.values():
-            for buf in bufs:
-                buf.destroy()
 
 
 POOL = declare("gpu.pool", lambda ctx: BufferPool())
