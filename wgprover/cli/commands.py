@@ -133,12 +133,19 @@ def _print_plan(rep) -> None:
 
     plan = rep.plan
     t = Table(title=f"memory plan: {rep.path} ({plan.w} columns x 2^{plan.n} rows, {plan.field})")
-    for col in ("table", "phase", "buffers", "bytes", ""):
+    for col in ("table", "phase", "buffers", "bytes", "note"):
         t.add_column(col, justify="right" if col in ("buffers", "bytes") else "left")
+    rows: dict = {}  # placeholders (64-byte stand-ins for unused bindings) summed per phase
     for tab in plan.tables:
-        note = "constant (cached per device)" if tab.constant else "upper bound" if tab.bound else ""
-        t.add_row(tab.label, tab.phase, str(tab.buffers), f"{tab.nbytes:,}", note)
+        label = "placeholders" if tab.label.startswith("placeholder-") else tab.label
+        note = "constant" if tab.constant else "upper bound" if tab.bound else ""
+        count, nbytes = rows.get((label, tab.phase, note), (0, 0))
+        rows[(label, tab.phase, note)] = (count + tab.buffers, nbytes + tab.nbytes)
+    for (label, phase, note), (count, nbytes) in rows.items():
+        t.add_row(label, phase, str(count), f"{nbytes:,}", note)
     console.print(t)
+    console.print("constant: built by a device's first proof and cached; upper bound: grows with the dispatches",
+                  highlight=False)
     p = Table(title="live device memory by phase (nothing is freed before the proof ends)")
     for col in ("phase", "live bytes", ""):
         p.add_column(col, justify="right" if col == "live bytes" else "left")
