@@ -261,8 +261,11 @@ def _constants(s: _Shape, state_chunks: int, two_adicity: int) -> list[PlannedTa
 
 def _ntt_dispatches(s: _Shape, log_len: int, cols: int) -> int:
     """At most this many dispatches per NTT-family transform: passes of at least 4
-    stages each (ntt.gpu.plan, tiles of 2^9 or more) per column segment."""
-    return (-(-s.n // 4) + 1) * _split_count(cols, 1 << log_len, s.B, s.limit)
+    stages each (ntt.gpu.plan, tiles of 2^9 or more) per column group, groups
+    that fit one binding and 2^31 elements (ntt.gpu._chunks), or segments."""
+    per = max(1, min(s.limit // (s.B << log_len), (1 << 31) >> log_len))
+    groups = max(-(-cols // per), _split_count(cols, 1 << log_len, s.B, s.limit))
+    return (-(-s.n // 4) + 1) * groups
 
 
 def _merkle_dispatches(log_rows: int, width: int, entry: int, log_leaf: int) -> int:
