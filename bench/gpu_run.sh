@@ -2,7 +2,8 @@
 # Run benchmarks on the device machine (NVIDIA H100/H200, no internet).
 # Needs the wheels in .whl/ and the loader debs in .gl/ (DESIGN.md §9), carried
 # with the call. Usage: bash bench/gpu_run.sh [field] [ntt] [hemera] [sumcheck] [sumcheck_modes] [prove]
-#   [prove_ref] [prove64] [compile] [compile_modes] [startup] [bbmont] [tests]
+#   [prove_ref] [prove64] [compile] [compile_modes] [startup] [bbmont]
+#   [large] [tables] [first] [throughput] [scaling] [verify] [tests]
 set -u
 for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
@@ -30,6 +31,14 @@ for what in "$@"; do
     compile_modes) python3 bench/compile.py --modes inline,interp,hybrid --scope zerocheck --no-warm --json "$OUTDIR/compile_modes.json" ;;
     startup)  python3 bench/startup.py --json "$OUTDIR/startup.json" ;;
     bbmont)   python3 bench/bbmont.py --json "$OUTDIR/bbmont.json" ;;
+    large)    python3 bench/large.py --cases "${LARGE_CASES:-power16@22,power16@24,power64@22,power256@20,fibonacci@27,power16@24:babybear}" --json "$OUTDIR/large.json" ;;
+    tables)   python3 bench/tables.py --fields goldilocks,babybear --log-n 20,24 --json "$OUTDIR/tables.json" ;;
+    first)    python3 bench/tables.py --fields goldilocks --log-n 20 --first-proof power:20 --json "$OUTDIR/tables_first.json" ;;
+    throughput) python3 -m wgprover.cli info --adapters 0,0 | tail -4
+              python3 bench/throughput.py --json "$OUTDIR/throughput.json"
+              python3 bench/throughput.py --workers-per-adapter 2 --process-count 0 --json "$OUTDIR/throughput_2workers.json" ;;
+    scaling)  for a in 0 0-1 all; do python3 bench/throughput.py --cases fibonacci:16,power:20 --adapters $a --count 64 --process-count 0 --json "$OUTDIR/scaling_$a.json"; done ;;
+    verify)   python3 bench/verify.py --process --json "$OUTDIR/verify_process.json" ;;
     tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
     *)        echo "unknown benchmark $what" ;;
   esac

@@ -6,7 +6,8 @@ the GPU or CPU backend, reconciling a trace with an AIR and public inputs,
 parameter defaults (100 bits conjectured, docs/PROTOCOL.md §7), the
 security floor, and output files. Bad input raises ``InputError`` (or
 ``AirError`` / ``TraceFormatError``, both ValueErrors) before any expensive
-work; an oversize trace raises ``MemoryError`` from its header alone.
+work; an oversize trace raises ``MemoryError`` from its header alone (its
+memory plan, docs/ARCHITECTURE.md §11; ``plan_file`` returns the plan).
 
 ``context`` is a GpuContext, a function returning one (called only when the
 GPU is needed), or None for the best adapter (``wgprover.gpu.get_context()``).
@@ -161,7 +162,7 @@ class ProveReport:
 
 
 def _prove_columns(field: Field, air: Air, cols, public, params, cpu: bool, context,
-                   on_stage: Callable[[str], None]) -> tuple[bytes, dict]:
+                   on_stage: Callable[[str], None], max_memory: int | None = None) -> tuple[bytes, dict]:
     """One proof on the chosen backend; ConstraintViolation names the bad row."""
     from .reference_prover import check_trace, prove_reference
 
@@ -176,7 +177,7 @@ def _prove_columns(field: Field, air: Air, cols, public, params, cpu: bool, cont
 
     ctx = gpu_context(context)
     on_stage(f"proving on {ctx.adapter_summary}")
-    res = prove_gpu(ctx, field, air, cols, public, params, check=True)  # checks every row itself
+    res = prove_gpu(ctx, field, air, cols, public, params, check=True, max_memory=max_memory)  # checks every row
     return res.proof, {"backend": ctx.adapter_summary, "seconds": time.perf_counter() - t0,
                        "syncs": res.syncs, "gpu_phases": res.phases}
 
@@ -192,12 +193,62 @@ def open_statement(trace: str | Path, air: Air | str | Path | None = None, field
     return head, params, sec
 
 
+def _refuse_before_gpu(head, params: BasefoldParams, max_memory: int | None) -> None:
+    """Refuse, without starting the GPU, a trace over the --max-memory budget or
+    over the largest device memory on this machine. Sound: the plan without
+    device limits is never larger than any device's plan."""
+    from .gpu.device_memory import largest_device_memory
+    from .memory_plan import check_budget, plan_memory
+
+    bound = largest_device_memory()
+    if max_memory is not None or bound is not None:
+        plan = plan_memory(head.field, head.width, head.n, head.air.degree + 1, params, air=head.air)
+        check_budget(plan, bound and bound.nbytes, bound.source if bound else "", max_memory)
+
+
+@dataclass
+class PlanReport:
+    """What ``plan_file`` found: the memory plan of a trace and the device's memory."""
+
+    path: str
+    field: Field
+    air: Air
+    params: BasefoldParams
+    plan: object  # memory_plan.MemoryPlan
+    memory: object  # gpu.device_memory.DeviceMemory
+    max_memory: int | None
+
+    @property
+    def available(self) -> int | None:
+        caps = [x for x in (self.memory.nbytes, self.max_memory) if x is not None]
+        return min(caps) if caps else None
+
+
+def plan_file(trace: str | Path, *, air: Air | str | Path | None = None, field: Field | str | None = None,
+              public: Mapping[str, int] | None = None, security: int = DEFAULT_SECURITY,
+              queries: int | None = None, allow_insecure: bool = False, max_memory: int | None = None,
+              context=None, **knobs: int | None) -> PlanReport:
+    """The device-memory plan of proving a trace file on the GPU, from its header
+    alone (docs/ARCHITECTURE.md §11); nothing is proved, no trace data is read."""
+    from .gpu.device_memory import device_memory
+    from .memory_plan import plan_memory
+
+    head, params, _ = open_statement(trace, air, field, public, security, queries=queries,
+                                    allow_insecure=allow_insecure, **knobs)
+    ctx = gpu_context(context)
+    plan = plan_memory(head.field, head.width, head.n, head.air.degree + 1, params, air=head.air,
+                       limits=ctx.limits, timestamps=ctx.has_timestamps)
+    return PlanReport(str(trace), head.field, head.air, params, plan, device_memory(ctx), max_memory)
+
+
 def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path | None = None,
                field: Field | str | None = None, public: Mapping[str, int] | None = None,
                security: int = DEFAULT_SECURITY, queries: int | None = None, allow_insecure: bool = False,
                cpu: bool = False, context=None, on_stage: Callable[[str], None] | None = None,
-               **knobs: int | None) -> ProveReport:
-    """Prove a trace file (.wgtrace, or .npy/.npz with ``air``) into a proof file."""
+               max_memory: int | None = None, **knobs: int | None) -> ProveReport:
+    """Prove a trace file (.wgtrace, or .npy/.npz with ``air``) into a proof file.
+    On the GPU, a trace whose memory plan exceeds the device's memory or
+    ``max_memory`` (bytes) raises MemoryError before its data is read."""
     from .files import check_output
     from .proof_file import write_proof_file
 
@@ -208,23 +259,25 @@ def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path |
     if not cpu:
         from .prover import check_fits
 
+        _refuse_before_gpu(head, params, max_memory)
         on_stage("starting the GPU")
-        check_fits(gpu_context(context), head.field, head.width, head.n, params)
+        check_fits(gpu_context(context), head.field, head.air, head.n, params, max_memory)
     on_stage("reading the trace")
     tr = head.load()
     proof, info = _prove_columns(tr.field, tr.air, np.asarray(tr.columns), tr.public, params, cpu, context,
-                                 on_stage)
+                                 on_stage, max_memory)
     write_proof_file(output, proof, tr.air)
     return ProveReport(proof, tr.field, tr.air, head.n, head.width, params, sec, **info)
 
 
 def prove(air: Air, trace, public: Mapping[str, int] | None = None, *, field: Field | str = "goldilocks",
           security: int = DEFAULT_SECURITY, queries: int | None = None, allow_insecure: bool = False,
-          cpu: bool = False, context=None, **knobs: int | None) -> bytes:
+          cpu: bool = False, context=None, max_memory: int | None = None, **knobs: int | None) -> bytes:
     """Prove that ``trace`` (w columns x 2^n rows) satisfies ``air``; the proof bytes.
 
     Defaults: the best adapter, 100 bits of conjectured security. ``cpu`` uses
-    the NumPy reference prover (same bytes)."""
+    the NumPy reference prover (same bytes). ``max_memory`` caps the GPU
+    proof's planned device memory (bytes; MemoryError above it)."""
     f = as_field(field)
     try:
         cols = f.base.check(np.asarray(trace), "trace")
@@ -237,7 +290,7 @@ def prove(air: Air, trace, public: Mapping[str, int] | None = None, *, field: Fi
     air.check_rows(n)
     params, _ = choose_params(f, n, air.width, air.degree + 1, security, queries=queries,
                               allow_insecure=allow_insecure, **knobs)
-    proof, _ = _prove_columns(f, air, cols, public, params, cpu, context, lambda _s: None)
+    proof, _ = _prove_columns(f, air, cols, public, params, cpu, context, lambda _s: None, max_memory)
     return proof
 
 

@@ -218,7 +218,7 @@ class _Pipeline:
         from .prover import check_fits
 
         for ctx in {id(c): c for c in self.contexts if c is not None}.values():
-            check_fits(ctx, head.field, head.width, head.n, params)
+            check_fits(ctx, head.field, head.air, head.n, params)
 
     def _work(self, worker: int, ctx) -> None:
         label = ctx.adapter_summary if ctx is not None else "numpy reference (CPU)"

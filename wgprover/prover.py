@@ -18,6 +18,9 @@ import numpy as np
 
 from .air.language import Air
 from .field import Field
+from .gpu.device_memory import device_memory
+from .gpu.pool import buffer_pool
+from .memory_plan import MemoryPlan, check_bindings, check_budget, plan_memory
 from .pcs import pcs_for
 from .pcs.basefold.config import BasefoldParams
 from .proof import air_digest
@@ -53,17 +56,17 @@ def _zerocheck_sum_is_zero(field: Field, proof: bytes, offset: int, degree: int)
     return not np.any(field.ext.add(h[0], h[1]))
 
 
-def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> None:
-    """Refuse, before any work, a trace whose tables exceed the device's limits."""
-    B = field.base.BYTES
-    cw = w * (B << (n + params.log_blowup))
-    biggest = max(cw, (2 * w + 1) * (B << n) * field.ext_degree // 2)
-    lim = ctx.max_binding()
-    if biggest > lim:
-        raise MemoryError(
-            f"a {w}-column trace of 2^{n} rows needs a {biggest / 2**20:.0f} MiB table, over this device's "
-            f"{lim / 2**20:.0f} MiB storage-binding limit ({ctx.profile} profile); use fewer rows or columns"
-        )
+def check_fits(ctx, field: Field, air: Air, n: int, params: BasefoldParams, max_memory: int | None = None) -> MemoryPlan:
+    """Refuse, from the trace's shape alone (before any trace data is read), a
+    proof whose memory plan exceeds the device's memory or the ``max_memory``
+    budget, or that needs a table no binding holds (docs/ARCHITECTURE.md §11).
+    Returns the plan (the buffer pool's key)."""
+    plan = plan_memory(field, air.width, n, air.degree + 1, params, air=air, limits=ctx.limits,
+                       timestamps=ctx.has_timestamps)
+    mem = device_memory(ctx)
+    check_budget(plan, mem.nbytes, mem.source, max_memory)
+    check_bindings(plan, ctx.segment_limit(), ctx.profile)
+    return plan
 
 
 def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, timestamps: bool):
@@ -92,23 +95,26 @@ def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, 
 
 
 def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: BasefoldParams,
-              check: bool = True, timestamps: bool = True) -> ProveResult:
+              check: bool = True, timestamps: bool = True, max_memory: int | None = None) -> ProveResult:
     """Prove on the GPU; the returned bytes equal ``prove_reference``'s.
 
     With ``check`` a trace that violates the AIR raises ConstraintViolation
     (naming the first bad row and constraint): detected from the proof's own
     first zerocheck round after the one readback, not by a CPU pass first.
+    A second proof of the same memory plan reuses the first one's device
+    buffers (gpu/pool.py); ``max_memory`` caps the plan's peak (bytes).
     """
     t_start = time.perf_counter()
     trace, n = trace_shape(field, air, trace)
-    check_fits(ctx, field, air.width, n, params)
+    fits = check_fits(ctx, field, air, n, params, max_memory)
     plan = describe(make_statement(field, air, n, public, params, air_digest(air)))
     host = {"setup": time.perf_counter() - t_start}
     t0, syncs0 = time.perf_counter(), ctx.syncs
-    proof_buf, names = _record(ctx, field, air, trace, public, plan, timestamps)
-    host["record"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    raw = ctx.read(proof_buf, np.uint8, plan.total + 16 * len(names))  # the one readback
+    with buffer_pool(ctx).session(ctx, fits.key):
+        proof_buf, names = _record(ctx, field, air, trace, public, plan, timestamps)
+        host["record"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        raw = ctx.read(proof_buf, np.uint8, plan.total + 16 * len(names))  # the one readback
     host["gpu+readback"] = time.perf_counter() - t0
     proof = raw[: plan.total].tobytes()
     stamps = raw[plan.total :].view(np.uint64)

@@ -120,6 +120,54 @@ def _spinner():
                     transient=True)
 
 
+def _memory_size(text: Optional[str]) -> Optional[int]:
+    """--max-memory SIZE in bytes (8GiB, 512MiB, 4096); bad input exits 2."""
+    if text is None:
+        return None
+    from ..memory_plan import parse_size
+
+    try:
+        return parse_size(text)
+    except ValueError as e:
+        raise CliError(f"--max-memory: {e}") from None
+
+
+def _print_plan(rep) -> None:
+    """The memory plan: per table, per phase, the peak against the device's memory."""
+    from ..memory_plan import PHASES, format_bytes
+
+    plan = rep.plan
+    t = Table(title=f"memory plan: {rep.path} ({plan.w} columns x 2^{plan.n} rows, {plan.field})")
+    for col in ("table", "phase", "buffers", "bytes", "note"):
+        t.add_column(col, justify="right" if col in ("buffers", "bytes") else "left")
+    rows: dict = {}  # placeholders (64-byte stand-ins for unused bindings) summed per phase
+    for tab in plan.tables:
+        label = "placeholders" if tab.label.startswith("placeholder-") else tab.label
+        note = "constant" if tab.constant else "upper bound" if tab.bound else ""
+        count, nbytes = rows.get((label, tab.phase, note), (0, 0))
+        rows[(label, tab.phase, note)] = (count + tab.buffers, nbytes + tab.nbytes)
+    for (label, phase, note), (count, nbytes) in rows.items():
+        t.add_row(label, phase, str(count), f"{nbytes:,}", note)
+    console.print(t)
+    console.print("constant: built by a device's first proof and cached; upper bound: grows with the dispatches",
+                  highlight=False)
+    p = Table(title="live device memory by phase (nothing is freed before the proof ends)")
+    for col in ("phase", "live bytes", ""):
+        p.add_column(col, justify="right" if col == "live bytes" else "left")
+    for ph in PHASES:
+        p.add_row(ph, f"{plan.live(ph):,}", format_bytes(plan.live(ph)))
+    console.print(p)
+    mem = rep.memory
+    device = f"{format_bytes(mem.nbytes)} ({mem.nbytes:,} bytes)" if mem.nbytes else "unknown"
+    console.print(f"peak: {format_bytes(plan.peak)} ({plan.peak:,} bytes) in phase {plan.peak_phase}", highlight=False)
+    console.print(f"device memory: {device}, from {mem.source}", highlight=False)
+    if rep.max_memory is not None:
+        console.print(f"--max-memory: {format_bytes(rep.max_memory)} ({rep.max_memory:,} bytes)", highlight=False)
+    avail = rep.available
+    verdict = "unknown (no memory size)" if avail is None else "fits" if plan.peak <= avail else "does NOT fit"
+    console.print(f"verdict: {verdict}", highlight=False)
+
+
 @app.command()
 @gpu_command
 def prove(
@@ -142,23 +190,36 @@ def prove(
     workers_per_adapter: int = typer.Option(1, "--workers-per-adapter", help="Workers (devices) per batch adapter."),
     ray: Optional[str] = typer.Option(None, "--ray", help="Prove the batch on a Ray cluster: auto or its ADDRESS (pip install 'wgprover\\[ray]')."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Batch progress bar on stderr (default: when stderr is a terminal)."),
+    # device memory (wgprover/memory_plan.py)
+    plan: bool = typer.Option(False, "--plan", help="Print the device-memory plan (per table, per phase) and exit; "
+                                                     "reads only the trace's header."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE",
+                                             help="Device-memory budget, e.g. 8GiB, 512MiB or bytes; a trace whose "
+                                                  "plan exceeds it is refused (exit 5)."),
     gpu: GpuChoice = None,
 ) -> None:
     """Prove a trace into -o PROOF (prints a summary), or many into --out-dir DIR;
-    proof files are written atomically."""
-    from ..api import prove_file
+    proof files are written atomically. --plan prints the device-memory plan instead."""
+    from ..api import plan_file, prove_file
     from .batch import batch_requested, prove_batch
 
+    budget = _memory_size(max_memory)
     options = dict(air=air, field=field, public=parse_public(public), security=security, queries=queries,
-                   allow_insecure=allow_insecure, cpu=cpu, log_blowup=log_blowup, fold=fold, pow_bits=pow_bits,
+                   allow_insecure=allow_insecure, log_blowup=log_blowup, fold=fold, pow_bits=pow_bits,
                    final_log=final_log)
+    if plan:
+        for trace in traces:
+            _print_plan(plan_file(trace, context=gpu, max_memory=budget, **options))
+        return
     if batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu, cpu):
+        if budget is not None:
+            raise CliError("--max-memory applies to one trace proved with -o; a batch is not budgeted yet")
         return prove_batch(traces, out_dir, adapters=adapters, workers=workers_per_adapter, ray=ray,
-                           progress=progress, gpu=gpu, options=options)
+                           progress=progress, gpu=gpu, options=dict(options, cpu=cpu))
     with _spinner() as prog:
         task = prog.add_task("checking the inputs", total=None)
-        rep = prove_file(traces[0], out, context=gpu, on_stage=lambda s: prog.update(task, description=s),
-                         **options)
+        rep = prove_file(traces[0], out, context=gpu, cpu=cpu, max_memory=budget,
+                         on_stage=lambda s: prog.update(task, description=s), **options)
     _summary(f"proved {traces[0]} -> {out}", rep)
 
 

@@ -147,6 +147,10 @@ class GpuContext:
     pipelines: dict = field(default_factory=dict)
     shared: dict = field(default_factory=dict)  # (group, binding) -> buffer
     tables: dict = field(default_factory=dict)  # (declared name, key) -> value; see tables.py
+    # label -> [buffers, bytes] created on this device: the memory plan is checked
+    # against it (docs/ARCHITECTURE.md §11)
+    allocated: dict = field(default_factory=dict)
+    pool: Any = None  # a gpu.pool session serving buffer() during a proof (§11), else None
 
     # -- identity ---------------------------------------------------------------
     @property
@@ -174,6 +178,15 @@ class GpuContext:
             )
         if usage is None:
             usage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC | wgpu.BufferUsage.COPY_DST
+        if self.pool is not None:
+            return self.pool.take(size, int(usage), label)
+        return self.create_buffer(size, int(usage), label)
+
+    def create_buffer(self, size: int, usage: int, label: str):
+        """A new device buffer, tallied in ``allocated`` under its label."""
+        tally = self.allocated.setdefault(label, [0, 0])
+        tally[0] += 1
+        tally[1] += size
         return self.device.create_buffer(size=size, usage=usage, label=label)
 
     def placeholder(self, slot: str, nbytes: int = 64):

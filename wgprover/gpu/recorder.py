@@ -52,9 +52,8 @@ class Recorder:
         if size > _ARENA_CHUNK:
             raise ShaderError(f"uniform block of {size} bytes is too large")
         if self._arena_used + size > _ARENA_CHUNK:
-            buf = self.device.create_buffer(
-                size=_ARENA_CHUNK, usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST, label="uniform-arena"
-            )
+            # through ctx.buffer: tallied and pooled like every buffer of a proof
+            buf = self.ctx.buffer(_ARENA_CHUNK, "uniform-arena", wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST)
             self._arena.append((buf, bytearray(_ARENA_CHUNK)))
             self._arena_used = 0
         buf, mirror = self._arena[-1]
@@ -194,9 +193,7 @@ class Recorder:
         if self._ts_query is None or not self._ts_names:
             return [], None
         n = 2 * len(self._ts_names)
-        buf = self.device.create_buffer(
-            size=8 * n, usage=wgpu.BufferUsage.QUERY_RESOLVE | wgpu.BufferUsage.COPY_SRC, label="timestamps"
-        )
+        buf = self.ctx.buffer(8 * n, "timestamps", wgpu.BufferUsage.QUERY_RESOLVE | wgpu.BufferUsage.COPY_SRC)
         self.encoder.resolve_query_set(self._ts_query, 0, n, buf, 0)
         if dst is not None:
             self.encoder.copy_buffer_to_buffer(buf, 0, dst, dst_offset, 8 * n)

@@ -1,0 +1,157 @@
+"""The device-memory plan (wgprover/memory_plan.py, docs/ARCHITECTURE.md §10):
+checked against the bytes a proof actually allocates, table by table; the
+refusal from a trace's header; ``wgprove prove --plan`` and ``--max-memory``."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from test_cli_errors import _sparse_trace, one_line_error, wgprove
+from wgprover.air.examples import get_example
+from wgprover.field import BABYBEAR, GOLDILOCKS
+from wgprover.memory_plan import (PHASES, check_bindings, check_budget, parse_size, plan_memory, table_label)
+from wgprover.pcs.basefold.config import BasefoldParams
+
+GOLDEN_FIB = "tests/vectors/golden/gl-fibonacci-n5.wgtrace"
+
+
+def fresh_context(profile: str = "max", int64: bool = False, cap: int | None = None):
+    """A new device (nothing cached on it), optionally with lowered binding limits."""
+    from wgprover.gpu.context import _open_context, choose_adapter
+
+    ctx = _open_context(choose_adapter(), profile, int64)
+    if cap is not None:
+        for name in ("max-storage-buffer-binding-size", "max-buffer-size"):
+            ctx.limits[name] = min(int(ctx.limits[name]), cap)
+    return ctx
+
+
+def allocated_by_table(ctx) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for label, (_count, nbytes) in ctx.allocated.items():
+        out[table_label(label)] = out.get(table_label(label), 0) + nbytes
+    return out
+
+
+CASES = [  # example, field, log rows, params, profile, int64, binding cap
+    ("fibonacci", GOLDILOCKS, 6, BasefoldParams.testing(), "max", False, None),
+    ("fibonacci", BABYBEAR, 8, BasefoldParams(), "max", False, None),
+    ("periodic", GOLDILOCKS, 7, BasefoldParams.testing(pow_bits=0), "webgpu-default", False, None),
+    ("hemera", GOLDILOCKS, 10, BasefoldParams.testing(), "max", True, 320 << 10),  # zerocheck state in 2 chunks
+    ("power", BABYBEAR, 6, BasefoldParams.testing(fold=3, final_log=2, log_blowup=2), "webgpu-default", False, None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1].name}-n{c[2]}-{c[4]}-{'int64' if c[5] else 'p'}")
+def test_plan_equals_allocated(case):
+    """A first proof on a fresh device allocates exactly the planned bytes, per
+    table; the uniform arena, planned as an upper bound, stays within it."""
+    from wgprover.prover import prove_gpu
+
+    name, field, n, params, profile, int64, cap = case
+    ctx = fresh_context(profile, int64, cap)
+    ex = get_example(name)
+    cols, pub = ex.generate(field, n, None)
+    prove_gpu(ctx, field, ex.air, np.array(cols), pub, params)
+    plan = plan_memory(field, ex.air.width, n, ex.air.degree + 1, params, air=ex.air, limits=ctx.limits,
+                       timestamps=ctx.has_timestamps)
+    got, want = allocated_by_table(ctx), plan.by_label()
+    assert set(got) == set(want), (set(got) ^ set(want))
+    bounded = {t.label for t in plan.tables if t.bound}
+    assert {k: got[k] for k in want if k not in bounded} == {k: want[k] for k in want if k not in bounded}
+    for k in bounded:
+        assert 0 < got[k] <= want[k], (k, got[k], want[k])
+    assert sum(got.values()) <= plan.peak
+    if cap is not None:
+        assert ctx.allocated["zc-state-a1"][0] == 1  # the chunked zerocheck state was planned, not just one buffer
+
+
+def test_plan_is_closed_form_and_fast():
+    """No table grows with n: the largest header the trace format allows plans in milliseconds."""
+    t0 = time.perf_counter()
+    plan = plan_memory(GOLDILOCKS, 4096, 30, 8, BasefoldParams(), npub=4)
+    assert time.perf_counter() - t0 < 0.5
+    live = [plan.live(p) for p in PHASES]
+    assert live == sorted(live) and plan.peak == live[-1]
+    cw0 = next(t for t in plan.tables if t.label == "codeword0")
+    assert cw0.nbytes == 4096 * 8 << 32
+    assert plan.proof_bytes + plan.constant_bytes == plan.peak
+
+
+def test_budget_and_binding_refusals_name_the_bytes():
+    plan = plan_memory(GOLDILOCKS, 64, 30, 3, BasefoldParams(), npub=0)
+    with pytest.raises(MemoryError, match=r"needs .* \([\d,]+ bytes\) of device memory.*8\.00 GiB \(8,589,934,592 bytes\) "
+                                          r"available \(the --max-memory budget\)"):
+        check_budget(plan, 1 << 40, "a device", max_memory=8 << 30)
+    with pytest.raises(MemoryError, match="available \\(a device\\)"):
+        check_budget(plan, 1 << 30, "a device", max_memory=8 << 30)
+    check_budget(plan, None, "unknown")  # an unknown size refuses nothing
+    with pytest.raises(MemoryError, match="storage-binding limit"):
+        check_bindings(plan, 128 << 20, "webgpu-default")
+
+
+def test_budget_threads_through_the_api(ctx):
+    from wgprover import api
+
+    ex = get_example("fibonacci")
+    cols, pub = ex.generate(GOLDILOCKS, 5, None)
+    params = dict(queries=4, pow_bits=2, log_blowup=1, fold=2, final_log=1, allow_insecure=True)
+    with pytest.raises(MemoryError, match="--max-memory"):
+        api.prove(ex.air, cols, pub, context=ctx, max_memory=4096, **params)
+    assert api.prove(ex.air, cols, pub, context=ctx, max_memory=1 << 30, **params)
+
+
+@pytest.mark.parametrize("text, want", [("8GiB", 8 << 30), ("512MiB", 512 << 20), ("4096", 4096), ("1.5GB", 1_500_000_000),
+                                        ("2k", 2048), ("3 TiB", 3 << 40), ("64kB", 64_000)])
+def test_parse_size(text, want):
+    assert parse_size(text) == want
+
+
+# -- the CLI -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("budget", [None, "8GiB"])
+def test_sparse_2_30_x_64_refused_from_its_header(tmp_path, budget):
+    """exit 5, one line naming the bytes needed and available, in under 3 s
+    (start-up included): a 512 GiB trace is never read."""
+    big = tmp_path / "big.wgtrace"
+    _sparse_trace(big, 30, 64)
+    t0 = time.perf_counter()
+    r = wgprove("prove", str(big), "-o", str(tmp_path / "p"), "--allow-insecure",
+                *(["--max-memory", budget] if budget else []))
+    took = time.perf_counter() - t0
+    one_line_error(r, 5, "of device memory", "bytes) available", "2^30 rows")
+    if budget:
+        assert "8.00 GiB (8,589,934,592 bytes) available (the --max-memory budget)" in r.stderr
+    assert took < 3, took
+    assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("bad", ["8XB", "-1", "0", "lots", "1e9"])
+def test_max_memory_parse_errors_exit_2(tmp_path, bad):
+    one_line_error(wgprove("prove", GOLDEN_FIB, "-o", str(tmp_path / "p"), f"--max-memory={bad}",
+                           env={"WGPROVER_ADAPTER": "no-such-adapter"}), 2, "--max-memory")
+
+
+def test_plan_prints_tables_phases_and_peak_without_proving(tmp_path):
+    r = wgprove("prove", GOLDEN_FIB, "--plan", "--max-memory", "1GiB")
+    assert r.returncode == 0, r.stderr
+    for word in ("codeword0", "zc-state-a", "ps-state-a", "merkle-tree", "uniform-arena", "live device memory",
+                 "peak:", "device memory:", "--max-memory: 1.00 GiB", "verdict: fits", *PHASES):
+        assert word in r.stdout, word
+
+
+def test_plan_of_an_oversize_trace_reads_no_data(tmp_path):
+    big = tmp_path / "big.wgtrace"
+    _sparse_trace(big, 30, 64)
+    r = wgprove("prove", str(big), "--plan", "--allow-insecure", timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "verdict: does NOT fit" in r.stdout and "2^30 rows" in r.stdout
+
+
+def test_prove_without_output_or_plan_is_a_usage_error():
+    r = wgprove("prove", GOLDEN_FIB, env={"WGPROVER_ADAPTER": "no-such-adapter"})
+    one_line_error(r, 2, "-o/--output")
+

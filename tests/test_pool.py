@@ -1,0 +1,86 @@
+"""The buffer pool (wgprover/gpu/pool.py, docs/ARCHITECTURE.md §10): a second
+proof of the same plan in one process allocates no device buffer and gives the
+same bytes, even when every reused buffer is poisoned first."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from test_memory_plan import allocated_by_table, fresh_context
+from wgprover.air.examples import get_example
+from wgprover.field import BABYBEAR, GOLDILOCKS
+from wgprover.gpu import pool
+from wgprover.memory_plan import plan_memory
+from wgprover.pcs.basefold.config import BasefoldParams
+
+
+def buffers_created(ctx) -> int:
+    return sum(count for count, _ in ctx.allocated.values())
+
+
+CASES = [  # example, field, log rows, params, profile
+    ("fibonacci", GOLDILOCKS, 6, BasefoldParams.testing(), "max"),
+    ("periodic", BABYBEAR, 7, BasefoldParams(), "max"),
+    ("fibonacci", BABYBEAR, 5, BasefoldParams.testing(pow_bits=0), "webgpu-default"),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1].name}-{c[4]}")
+def test_second_proof_allocates_nothing_and_matches(case):
+    """Proof 2 of the same plan: 0 new buffers; bytes == proof 1 == the NumPy
+    reference, with every reused buffer filled with 0xA5 before its use."""
+    from wgprover.prover import prove_gpu
+    from wgprover.reference_prover import prove_reference
+
+    name, field, n, params, profile = case
+    ctx = fresh_context(profile)
+    pool.buffer_pool(ctx).poison = True
+    ex = get_example(name)
+    cols, pub = ex.generate(field, n, np.random.default_rng(5))
+    cols = np.array(cols)
+    first = prove_gpu(ctx, field, ex.air, cols, pub, params)
+    made = buffers_created(ctx)
+    second = prove_gpu(ctx, field, ex.air, cols, pub, params)
+    assert buffers_created(ctx) == made  # nothing new on the device
+    assert first.syncs == second.syncs == 1
+    assert first.proof == second.proof == prove_reference(field, ex.air, cols, pub, params)
+
+
+def test_pool_holds_one_plan_without_constants():
+    """The pool keeps the last plan's per-proof buffers only: never a constant
+    table (those stay cached on the device), and a new plan releases the old."""
+    from wgprover.prover import prove_gpu
+
+    ctx = fresh_context()
+    ex = get_example("fibonacci")
+    params = BasefoldParams.testing()
+    bp = pool.buffer_pool(ctx)
+    for n in (5, 6):
+        cols, pub = ex.generate(GOLDILOCKS, n, None)
+        before = allocated_by_table(ctx)
+        prove_gpu(ctx, GOLDILOCKS, ex.air, np.array(cols), pub, params)
+        after = allocated_by_table(ctx)
+        plan = plan_memory(GOLDILOCKS, ex.air.width, n, ex.air.degree + 1, params, air=ex.air, limits=ctx.limits,
+                           timestamps=ctx.has_timestamps)
+        assert list(bp._keys) == [plan.key]
+        constants = {t.label for t in plan.tables if t.constant}
+        assert bp.held_bytes() == sum(after[k] - before.get(k, 0) for k in after if k not in constants)
+        held = {id(b) for free in bp._keys.values() for bufs in free.values() for b in bufs}
+        assert held and not held & pool._referenced(ctx)
+
+
+def test_zeroed_tables_are_cleared_on_reuse(monkeypatch):
+    """A table named in ZEROED reads as zeros when reused, as a fresh buffer does."""
+    ctx = fresh_context()
+    bp = pool.BufferPool()
+    with bp.session(ctx, "k"):
+        buf = ctx.buffer(256, label="acc")
+        ctx.write(buf, np.full(64, 7, np.uint32))
+    monkeypatch.setattr(pool, "ZEROED", frozenset({"acc"}))
+    with bp.session(ctx, "k"):
+        again = ctx.buffer(256, label="acc")
+        assert again is buf
+        assert not ctx.read(again, np.uint32).any()
+    with bp.session(ctx, "other"):  # another plan: the old buffers are released, a new one made
+        assert ctx.buffer(256, label="acc") is not buf
