@@ -5,7 +5,7 @@ nothing has run on: the plan's peak (wgprover/memory_plan.py), the bytes the
 first proof allocated (``ctx.allocated``), the second proof's new buffers
 (0 with the pool) and both proofs' wall times. Then the whole-process time
 of ``wgprove prove`` refusing a sparse trace claiming 2^30 rows x 64 columns
-(exit 5), with and without ``--max-memory``. docs/ARCHITECTURE.md §10.
+(exit 5), with and without ``--max-memory``. docs/ARCHITECTURE.md §11.
 
 Usage: python3 bench/memory_plan.py [--cases goldilocks:fibonacci:20:int64,...] [--json OUT]
 """

@@ -1,4 +1,4 @@
-"""The device-memory plan (wgprover/memory_plan.py, docs/ARCHITECTURE.md §10):
+"""The device-memory plan (wgprover/memory_plan.py, docs/ARCHITECTURE.md §11):
 checked against the bytes a proof actually allocates, table by table; the
 refusal from a trace's header; ``wgprove prove --plan`` and ``--max-memory``."""
 

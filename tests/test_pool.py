@@ -1,4 +1,4 @@
-"""The buffer pool (wgprover/gpu/pool.py, docs/ARCHITECTURE.md §10): a second
+"""The buffer pool (wgprover/gpu/pool.py, docs/ARCHITECTURE.md §11): a second
 proof of the same plan in one process allocates no device buffer and gives the
 same bytes, even when every reused buffer is poisoned first."""
 
