@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu import table_access
+from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
 from wgprover.hemera import gpu as hemera_gpu
 
@@ -27,8 +29,8 @@ class MerkleTree:
 
     buffer: object  # digests (4 Goldilocks, 32 bytes) of all levels back to back
     field: Field
-    mat_buf: object
-    mat_offset: int  # bytes
+    mat: DeviceTable  # the committed matrix, possibly in several segments (ARCHITECTURE §9)
+    mat_offset: int  # bytes (a one-segment matrix only)
     rows: int
     width: int
     elems_per_entry: int
@@ -65,8 +67,28 @@ def tree_bytes(rows: int, log_leaf_rows: int = 0) -> int:
     return (2 * (rows >> log_leaf_rows) - 1) * DIGEST_BYTES
 
 
-def _kernel(ctx, field: Field, entry: str):
-    return hemera_gpu.kernel(ctx, "merkle", entry, field=field)
+MAT_FIRST, MAT_EXTRA = 0, 6  # mk_mat's segment 0 binding; later segments follow the file's bindings 1-5
+
+
+def _kernel(ctx, field: Field, entry: str, mat: DeviceTable | None = None):
+    """A merkle.wgsl kernel reading ``mat`` (or a one-segment placeholder layout)
+    through the generated mk_mat accessor (gpu/table_access.py)."""
+    hemera_gpu.tables(ctx)
+    files = hemera_gpu.PERM_FILES + ["merkle"]
+    consts = {"WG": WG}
+    nseg = 1 if mat is None else len(mat.segments)
+    if nseg > 1:
+        one = ctx.kernel(field, files, entry, consts, generated=table_access.accessor("mk_mat", 1, MAT_FIRST, MAT_EXTRA))
+        table_access.check_binding_count(ctx, one, nseg, f"Merkle matrix {mat.label!r}")
+    if mat is not None:
+        consts.update(table_access.constants("mk_mat", mat, np.dtype(field.dtype).itemsize))
+    return ctx.kernel(field, files, entry, consts, generated=table_access.accessor("mk_mat", nseg, MAT_FIRST, MAT_EXTRA))
+
+
+def _mat_bindings(tree: MerkleTree, between: list) -> list:
+    """mk_mat's segment 0, the kernel's bindings 1-5, then mk_mat's other segments."""
+    first, rest = table_access.bind(tree.mat)
+    return [first, *between, *rest]
 
 
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
@@ -82,9 +104,27 @@ def _aligned(offset: int, unit: int, what: str) -> int:
     return offset // unit
 
 
+def _as_table(ctx, mat, rows: int, width: int, elem_bytes: int, mat_offset: int) -> DeviceTable:
+    """``mat`` as a device table: a DeviceTable as it is, a plain buffer as one
+    segment (then the matrix may start at ``mat_offset`` bytes)."""
+    if isinstance(mat, DeviceTable):
+        if (mat.cols, mat.rows, mat.elem_bytes) != (width, rows, elem_bytes) or mat_offset:
+            raise ValueError(f"table {mat.label!r} is {mat.cols}x{mat.rows} of {mat.elem_bytes}-byte entries, "
+                             f"not the {width}x{rows} matrix of {elem_bytes}-byte entries committed (offset {mat_offset})")
+        return mat
+    need = mat_offset + rows * width * elem_bytes
+    if need > mat.size:
+        raise ValueError(f"matrix buffer holds {mat.size} bytes, the {rows}x{width} matrix needs {need}")
+    if mat.size > ctx.max_binding():
+        raise ValueError(f"matrix buffer of {mat.size} bytes exceeds the storage binding limit "
+                         f"{ctx.max_binding()} ({ctx.profile} profile); pass a DeviceTable")
+    return table_access.whole(mat, width, rows, elem_bytes, label="merkle-matrix")
+
+
 def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: int = 0,
            elems_per_entry: int = 1, mat_offset: int = 0, tree_buf=None) -> MerkleTree:
-    """Record the Merkle commitment of a column-major matrix in ``mat_buf``.
+    """Record the Merkle commitment of a column-major matrix: ``mat_buf`` is a
+    buffer or a DeviceTable whose segments the leaf kernel reads in place.
 
     Leaves of 2^log_leaf_rows rows x width columns x elems_per_entry
     coefficients are hashed with hemera hash_elements, then every level is
@@ -95,25 +135,20 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     n = check_shape(rows, width, log_leaf_rows, elems_per_entry)
     esize = np.dtype(field.dtype).itemsize
     _aligned(mat_offset, esize, "matrix")
-    need = mat_offset + rows * width * elems_per_entry * esize
-    if need > mat_buf.size:
-        raise ValueError(f"matrix buffer holds {mat_buf.size} bytes, the {rows}x{width} matrix needs {need}")
-    if mat_buf.size > ctx.max_binding():
-        raise ValueError(f"matrix buffer of {mat_buf.size} bytes exceeds the storage binding limit "
-                         f"{ctx.max_binding()} ({ctx.profile} profile)")
-    tree = MerkleTree(tree_buf, field, mat_buf, mat_offset, rows, width, elems_per_entry, log_leaf_rows, n)
+    mat = _as_table(ctx, mat_buf, rows, width, elems_per_entry * esize, mat_offset)
+    tree = MerkleTree(tree_buf, field, mat, mat_offset, rows, width, elems_per_entry, log_leaf_rows, n)
     if tree_buf is None:
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    k = _kernel(ctx, field, "merkle_leaves")
+    k = _kernel(ctx, field, "merkle_leaves", mat)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
     states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
-        rec.dispatch(k, [mat_buf, tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
-                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
+        rec.dispatch(k, _mat_bindings(tree, [tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
+                                             _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))]), (n + WG - 1) // WG)
     offs = tree.level_offsets
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
@@ -144,10 +179,10 @@ def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: 
     esize = np.dtype(tree.field.dtype).itemsize
     idx_off = _aligned(indices_offset, 4, "indices")
     out_off = _aligned(out_offset, esize, "leaf output")
-    k = _kernel(rec.ctx, tree.field, "merkle_open_leaves")
+    k = _kernel(rec.ctx, tree.field, "merkle_open_leaves", tree.mat)
     threads = count * tree.leaf_size
-    rec.dispatch(k, [tree.mat_buf, rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"), out_buf,
-                     _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
+    rec.dispatch(k, _mat_bindings(tree, [rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"),
+                                         out_buf, _params(tree, idx_off, count, out_off)]), (threads + WG - 1) // WG)
 
 
 def read_root(ctx, tree: MerkleTree) -> np.ndarray:
