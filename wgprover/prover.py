@@ -18,8 +18,9 @@ import numpy as np
 
 from .air.language import Air
 from .field import Field
+from .gpu import device_table
 from .pcs import pcs_for
-from .pcs.basefold.config import BasefoldParams
+from .pcs.basefold.config import BasefoldParams, schedule
 from .proof import air_digest
 from .protocol import ConstraintViolation, Plan, check_trace, describe, make_statement, trace_shape
 from .sumcheck.gpu import record_zerocheck
@@ -54,11 +55,14 @@ def _zerocheck_sum_is_zero(field: Field, proof: bytes, offset: int, degree: int)
 
 
 def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> None:
-    """Refuse, before any work, a trace whose tables exceed the device's limits."""
+    """Refuse, before any work, a trace with a table that must still be one
+    binding and exceeds it: a trace column (no NTT across row segments), the
+    first Merkle tree, the zerocheck state. The trace, coefficients and
+    codewords span several bindings (docs/ARCHITECTURE.md §9)."""
     B = field.base.BYTES
-    cw = w * (B << (n + params.log_blowup))
-    biggest = max(cw, (2 * w + 1) * (B << n) * field.ext_degree // 2)
-    lim = ctx.max_binding()
+    tree = (2 << schedule(n, params).log_leaves(0)) * 32
+    biggest = max(B << n, tree, (2 * w + 1) * (B << n) * field.ext_degree // 2)
+    lim = ctx.segment_limit()
     if biggest > lim:
         raise MemoryError(
             f"a {w}-column trace of 2^{n} rows needs a {biggest / 2**20:.0f} MiB table, over this device's "
@@ -67,8 +71,10 @@ def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> Non
 
 
 def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, timestamps: bool):
-    """Upload the trace and record the whole proof; returns (proof buffer, phase names)."""
-    trace_buf = ctx.upload(trace, label="trace")
+    """Upload the trace and record the whole proof; returns (proof buffer, phase names).
+    The trace is a device table, split over bindings as the device needs
+    (docs/ARCHITECTURE.md §9)."""
+    trace = device_table.upload(ctx, trace, "trace")
     proof_buf = ctx.buffer(plan.total + TIMESTAMP_BYTES, label="proof")
     ctx.write(proof_buf, plan.st.header_bytes())
     items = ctx.buffer(plan.total, label="items")  # kernel outputs, at their proof offsets
@@ -77,15 +83,15 @@ def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, 
     ch = GpuChannel(rec, field, plan, proof_buf, items)
     pcs = pcs_for(plan.st.params).gpu
     phase("commit")
-    first = pcs.record_commit(ch, field, trace_buf, plan)
+    first = pcs.record_commit(ch, field, trace, plan)
     ch.draw(plan.r_alpha)
     rec.flush()  # the GPU commits while the host records the rest (still no sync)
     phase("zerocheck")
-    record_zerocheck(ch, field, air, trace_buf, public, plan.zerocheck, plan.r_alpha)
+    record_zerocheck(ch, field, air, trace, public, plan.zerocheck, plan.r_alpha)
     ch.draw(plan.beta_gamma)
     rec.flush()
     phase("open")
-    pcs.record_open(ch, field, trace_buf, first, plan, phase)
+    pcs.record_open(ch, field, trace, first, plan, phase)
     names, _ = rec.resolve_timestamps(proof_buf, plan.total) if timestamps and ctx.has_timestamps else ([], None)
     rec.submit()
     return proof_buf, names

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .device_table import DeviceTable, Segment
 
-__all__ = ["accessor", "bind", "check_binding_count", "constants", "whole"]
+__all__ = ["accessor", "bind", "check_binding_count", "constants", "record_copy", "whole"]
 
 
 def accessor(name: str, nseg: int, first: int, extra_from: int) -> str:
@@ -94,3 +94,25 @@ def check_binding_count(ctx, kernel, nseg: int, what: str) -> None:
         raise MemoryError(
             f"{what} spans {nseg} storage bindings; this kernel can bind at most {limit - used + 1} "
             f"(max-storage-buffers-per-shader-stage {limit}, {ctx.profile} profile)")
+
+
+def record_copy(rec, src: DeviceTable, dst: DeviceTable) -> None:
+    """Copy table ``src`` into ``dst`` (same columns, rows and element size, any
+    two splits), buffer to buffer: one copy per overlapping column range of two
+    segments holding whole columns, else per column of the overlap."""
+    if (src.cols, src.rows, src.elem_bytes) != (dst.cols, dst.rows, dst.elem_bytes):
+        raise ValueError(f"copy {src.label!r} -> {dst.label!r}: different shapes")
+    eb = src.elem_bytes
+    for d in dst.segments:
+        for s in src.segments_of_columns(d.col, d.ncols):
+            c0, c1 = max(s.col, d.col), min(s.col + s.ncols, d.col + d.ncols)
+            r0, r1 = max(s.row, d.row), min(s.row + s.nrows, d.row + d.nrows)
+            if r0 >= r1:
+                continue
+            if s.nrows == d.nrows == src.rows:  # whole columns on both sides: one copy
+                rec.copy(s.buffer, (c0 - s.col) * s.nrows * eb, d.buffer, (c0 - d.col) * d.nrows * eb,
+                         (c1 - c0) * src.rows * eb)
+                continue
+            for c in range(c0, c1):
+                rec.copy(s.buffer, ((c - s.col) * s.nrows + r0 - s.row) * eb,
+                         d.buffer, ((c - d.col) * d.nrows + r0 - d.row) * eb, (r1 - r0) * eb)
