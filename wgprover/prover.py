@@ -61,8 +61,10 @@ def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> Non
     codewords span several bindings (docs/ARCHITECTURE.md §9)."""
     B = field.base.BYTES
     tree = (2 << schedule(n, params).log_leaves(0)) * 32
-    biggest = max(B << n, tree, (2 * w + 1) * (B << n) * field.ext_degree // 2)
-    lim = ctx.segment_limit()
+    biggest = max(tree, (2 * w + 1) * (B << n) * field.ext_degree // 2)  # one buffer each
+    lim = min(ctx.max_binding(), int(ctx.limits["max-buffer-size"]))
+    if (B << n) > ctx.segment_limit():  # one column is one segment
+        biggest, lim = B << n, ctx.segment_limit()
     if biggest > lim:
         raise MemoryError(
             f"a {w}-column trace of 2^{n} rows needs a {biggest / 2**20:.0f} MiB table, over this device's "
