@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from wgprover.air import Air, get_example
+from wgprover.gpu import device_table
 from wgprover.sumcheck import gpu as G
 from wgprover.sumcheck import reference as R
 
@@ -96,8 +97,8 @@ def test_challenges_written_between_rounds_by_the_gpu(ctx, field, rng):
     r, alpha, rho = _challenges(E, rng, n)
     source = ctx.upload(np.concatenate([r, alpha[None], rho]))
     chal = ctx.buffer((2 * n + 1) * eb)
-    tbuf = ctx.upload(trace)
-    zc = G.ZerocheckGpu(ctx, field, ex.air, n, tbuf, public)
+    table = device_table.upload(ctx, trace, "trace")
+    zc = G.ZerocheckGpu(ctx, field, ex.air, n, table, public)
     off = 3  # base elements
     total = off + n * zc.npts * E.d + 2 * ex.air.width * E.d
     out = ctx.upload(np.full(total + 5, 7, dtype=field.dtype))
@@ -158,9 +159,9 @@ def _w_table(E, rho, gamma):
 def test_errors(ctx, field):
     ex = get_example("fibonacci")
     small = ctx.buffer(16)
-    with pytest.raises(ValueError, match="trace buffer holds"):
-        G.ZerocheckGpu(ctx, field, ex.air, 4, small, {"a0": 1, "b0": 1, "out": 1})
-    tbuf = ctx.buffer(2 * 16 * field.base.BYTES)
+    with pytest.raises(ValueError, match="trace table is 2 x 8"):
+        G.ZerocheckGpu(ctx, field, ex.air, 4, device_table.allocate(ctx, 2, 8, field.base.BYTES, "t"), {"a0": 1})
+    tbuf = device_table.allocate(ctx, 2, 16, field.base.BYTES, "trace")
     zc = G.ZerocheckGpu(ctx, field, ex.air, 4, tbuf, {"a0": 1, "b0": 1, "out": 1})
     with pytest.raises(ValueError, match="round 4 out of range"):
         zc.record_round(ctx.recorder(), 4, small, small, 0)
@@ -184,8 +185,8 @@ def test_zerocheck_tables_split_over_bindings(field, rng, max_tables):
     r, alpha, rho = _challenges(E, rng, n)
     col = (1 << n) * field.base.BYTES
     max_binding = max(max_tables * col, (1 << n) * E.d * field.base.BYTES)  # eq0 must fit
-    tbuf = ctx.upload(trace)
-    zc = G.ZerocheckGpu(ctx, field, ex.air, n, tbuf, public, max_binding=max_binding)
+    table = device_table.upload(ctx, trace, "trace")
+    zc = G.ZerocheckGpu(ctx, field, ex.air, n, table, public, max_binding=max_binding)
     assert zc.layout.state_chunks > 1
     got = G.zerocheck(ctx, field, ex.air, n, trace, public, r, alpha, rho, max_binding=max_binding)
     want = R.zerocheck(field, ex.air, n, trace, public, r, alpha, rho)
@@ -202,4 +203,5 @@ def test_zerocheck_split_refused_under_browser_limits(field, rng):
     n = 6
     trace, public = ex.generate(field, n, rng)
     with pytest.raises(MemoryError, match="needs 1[0-9] storage bindings .* this device allows 8"):
-        G.ZerocheckGpu(ctx, field, ex.air, n, ctx.upload(trace), public, max_binding=(1 << n) * 16)
+        G.ZerocheckGpu(ctx, field, ex.air, n, device_table.upload(ctx, trace, "trace"), public,
+                       max_binding=(1 << n) * 16)

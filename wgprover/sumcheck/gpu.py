@@ -26,6 +26,8 @@ import numpy as np
 from ..air.codegen import WG as ZC_WG
 from ..air.codegen import Layout, default_mode, generate, zerocheck_kernel
 from ..air.language import Air
+from ..gpu import device_table
+from ..gpu.device_table import DeviceTable
 from ..gpu.recorder import u32s as _u32
 
 WG = 64
@@ -46,18 +48,25 @@ def record_eq_table(rec, field, challenge_buf, first_slot: int, n: int, table_bu
         rec.dispatch(k, [challenge_buf, table_buf, _u32(s, first_slot + i, 0)], _groups(s))
 
 
+def _trace_chunks(w: int, n: int, fe_bytes: int, limit: int) -> tuple[int, int]:
+    """(chunks, columns per chunk) of the trace table: device_table.split decides."""
+    segs = device_table.split(w, 1 << n, fe_bytes, limit)
+    if segs[0][3] != 1 << n:
+        raise MemoryError(f"a 2^{n}-row trace column exceeds the {limit}-byte storage binding limit")
+    return len(segs), segs[0][1]
+
+
 def plan_layout(ctx, field, w: int, n: int, max_binding: int) -> Layout:
     """How the zerocheck tables of a w-column, 2^n-row trace split over storage
-    bindings of ``max_binding`` bytes (chunks of whole tables); MemoryError when
+    bindings: the trace as device_table.split cuts it under ``ctx.segment_limit()``,
+    the state in chunks of whole tables of ``max_binding`` bytes; MemoryError when
     a table or the binding count does not fit the device."""
     N, fe_bytes = 1 << n, field.base.BYTES
-    col_bytes = N * fe_bytes
     tab_bytes = max(N // 2, 1) * field.ext_degree * fe_bytes  # largest state table (after fold 0)
-    if col_bytes > max_binding or N * field.ext_degree * fe_bytes > max_binding:
+    if N * field.ext_degree * fe_bytes > max_binding:
         raise MemoryError(f"a 2^{n}-row table exceeds the storage binding limit {max_binding}")
-    cpt = min(w, max_binding // col_bytes)
     tps = min(2 * w + 1, max_binding // tab_bytes)
-    lay = Layout(-(-w // cpt), cpt, -(-(2 * w + 1) // tps), tps)
+    lay = Layout(*_trace_chunks(w, n, fe_bytes, ctx.segment_limit()), -(-(2 * w + 1) // tps), tps)
     needed = lay.trace_chunks + 2 * lay.state_chunks + 4
     allowed = int(ctx.limits.get("max-storage-buffers-per-shader-stage", 8))
     if needed > allowed:
@@ -66,6 +75,27 @@ def plan_layout(ctx, field, w: int, n: int, max_binding: int) -> Layout:
             f"(tables split over the {max_binding}-byte binding limit); this device allows {allowed}"
         )
     return lay
+
+
+def _as_table(trace, w: int, n: int, fe_bytes: int) -> DeviceTable:
+    """``trace`` as a device table; a bare buffer (a caller not yet passing a
+    table) is taken as one whole segment of w x 2^n elements."""
+    if isinstance(trace, DeviceTable):
+        return trace
+    nbytes = w * (fe_bytes << n)
+    if trace.size < nbytes:
+        raise ValueError(f"trace buffer holds {trace.size} bytes, need {nbytes} (w={w}, n={n})")
+    return DeviceTable(w, 1 << n, fe_bytes, (device_table.Segment(trace, 0, w, 0, 1 << n, nbytes),), "trace")
+
+
+def _check_trace(trace: DeviceTable, w: int, n: int, fe_bytes: int) -> None:
+    """A trace table of w base-field columns of 2^n rows, split by whole columns."""
+    if (trace.cols, trace.rows, trace.elem_bytes) != (w, 1 << n, fe_bytes):
+        raise ValueError(f"trace table is {trace.cols} x {trace.rows} of {trace.elem_bytes}-byte elements, "
+                         f"need {w} x {1 << n} of {fe_bytes} (w={w}, n={n})")
+    if trace.rows_per_segment != trace.rows:
+        raise MemoryError(f"a 2^{n}-row trace column exceeds one storage binding "
+                          f"({trace.rows_per_segment} rows per segment)")
 
 
 class _Engine:
@@ -111,15 +141,15 @@ class _Engine:
 class ZerocheckGpu(_Engine):
     """Zerocheck sum_x eq(r, x) C(x) = 0 over an AIR, tables resident on the GPU.
 
-    ``trace_buf`` holds the base-field trace column-major (w columns of 2^n
-    elements).  Record, in order: ``record_setup`` (eq(r, .) from n challenge
+    ``trace`` is the base-field trace as a device table (w columns of 2^n
+    elements, docs/ARCHITECTURE.md §9).  Record, in order: ``record_setup`` (eq(r, .) from n challenge
     slots, alpha from one), then for i in 0..n-1 ``record_round(i, ...)`` and
     ``record_fold(i, ...)``, then ``record_claims``.  The twin is
     :class:`wgprover.sumcheck.reference.ZerocheckReference`.
 
-    Tables larger than one storage binding are split into chunks of whole
-    tables bound separately (``max_binding`` overrides the device limit, for
-    tests); the trace is then bound as several ranges of ``trace_buf``.
+    The trace is bound segment by segment; the state tables, when larger than
+    one storage binding, are split into chunks of whole tables bound
+    separately (``max_binding`` overrides the device limit, for tests).
     """
 
     def __init__(
@@ -128,7 +158,7 @@ class ZerocheckGpu(_Engine):
         field,
         air: Air,
         n: int,
-        trace_buf,
+        trace: DeviceTable,
         public: Mapping[str, int] | Sequence[int],
         max_partials: int = MAX_PARTIALS,
         max_binding: int | None = None,
@@ -137,9 +167,9 @@ class ZerocheckGpu(_Engine):
         air.check_rows(n)
         self.air = air
         w, N = air.width, 1 << n
-        if trace_buf.size < w * N * self.fe_bytes:
-            raise ValueError(f"trace buffer holds {trace_buf.size} bytes, need {w * N * self.fe_bytes} (w={w}, n={n})")
-        self.trace_buf = trace_buf
+        trace = _as_table(trace, w, n, self.fe_bytes)
+        _check_trace(trace, w, n, self.fe_bytes)
+        self.trace = trace
         self.max_binding = min(max_binding or ctx.max_binding(), ctx.max_binding())
         self.layout = plan_layout(ctx, field, w, n, self.max_binding)
         self.mode = default_mode()
@@ -165,14 +195,10 @@ class ZerocheckGpu(_Engine):
         # unused chunk slots: one shared read-only dummy, distinct writable dummies
         self._ro_dummy = ctx.placeholder("zc-ro", self.ef_bytes)
         self._rw_dummies = [ctx.placeholder(f"zc-rw-{c}", self.ef_bytes) for c in range(1, lay.state_chunks)]
-        tb = N * self.fe_bytes
-        align = int(ctx.limits.get("min-storage-buffer-offset-alignment", 256))
-        if lay.trace_chunks > 1 and (lay.cols_per_trace_chunk * tb) % align:
-            raise MemoryError(f"trace chunks of {lay.cols_per_trace_chunk * tb} bytes are not {align}-byte aligned")
-        self._trace_bind = [
-            (trace_buf, c * lay.cols_per_trace_chunk * tb, min(lay.cols_per_trace_chunk, w - c * lay.cols_per_trace_chunk) * tb)
-            for c in range(lay.trace_chunks)
-        ]
+        if (len(trace.segments), trace.cols_per_segment) != (lay.trace_chunks, lay.cols_per_trace_chunk):
+            raise ValueError(f"trace table split {len(trace.segments)} x {trace.cols_per_segment} columns, "
+                             f"this device splits it {lay.trace_chunks} x {lay.cols_per_trace_chunk}")
+        self._trace_bind = trace.bindings()
         entries = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
         self._k = {e: zerocheck_kernel(ctx, field, air, e, lay, self.mode) for e in entries}
         self._prog = self._program_binding()
@@ -268,8 +294,8 @@ class ZerocheckGpu(_Engine):
 class ProductSumcheckGpu(_Engine):
     """Degree-2 sumcheck of sum_y g(y) W(y) (docs/PROTOCOL.md §5), record-style.
 
-    g = sum_k beta^k T_k is built from the base-field trace buffer (column-major,
-    w columns of 2^n), W(y) = eq(rho, y) + gamma eq(rho, y - 1 mod 2^n).  Record
+    g = sum_k beta^k T_k is built from the base-field trace table (w columns of
+    2^n, docs/ARCHITECTURE.md §9), W(y) = eq(rho, y) + gamma eq(rho, y - 1 mod 2^n).  Record
     ``record_setup`` then rounds/folds, then ``record_claims`` (g(c), W(c)).
     Twin: :class:`wgprover.sumcheck.reference.ProductSumcheckReference`.
     """
@@ -277,12 +303,13 @@ class ProductSumcheckGpu(_Engine):
     degree = 2
     npts = 3
 
-    def __init__(self, ctx, field, n: int, trace_buf, w: int, max_partials: int = MAX_PARTIALS) -> None:
+    def __init__(self, ctx, field, n: int, trace: DeviceTable, w: int, max_partials: int = MAX_PARTIALS) -> None:
         super().__init__(ctx, field, n, max_partials)
         N = 1 << n
-        if trace_buf.size < w * N * self.fe_bytes:
-            raise ValueError(f"trace buffer holds {trace_buf.size} bytes, need {w * N * self.fe_bytes} (w={w}, n={n})")
-        self.w, self.trace_buf = w, trace_buf
+        trace = _as_table(trace, w, n, self.fe_bytes)
+        _check_trace(trace, w, n, self.fe_bytes)
+        self.w, self.trace = w, trace
+        self.trace_buf = trace.buffer  # one binding (a split trace raises here)
         # st[0] = [g | W] (stride 2^n); st[1] = eq(rho, .) scratch, then ping-pong partner
         self.state = [self._buffer(2 * N, "ps-state-a"), self._buffer(N, "ps-state-b")]
         self.partial = self._buffer(max_partials * self.npts, "ps-partial")
@@ -342,9 +369,9 @@ def zerocheck(ctx, field, air: Air, n: int, trace: np.ndarray, public, r, alpha,
     """
     E = field.ext
     chal = np.concatenate([np.asarray(r), np.asarray(alpha)[None], np.asarray(challenges)]).astype(field.dtype)
-    tbuf = ctx.upload(np.ascontiguousarray(trace, dtype=field.dtype), label="trace")
+    table = device_table.upload(ctx, np.ascontiguousarray(trace, dtype=field.dtype), "trace")
     cbuf = ctx.upload(chal, label="challenges")
-    zc = ZerocheckGpu(ctx, field, air, n, tbuf, public, max_partials=max_partials, max_binding=max_binding)
+    zc = ZerocheckGpu(ctx, field, air, n, table, public, max_partials=max_partials, max_binding=max_binding)
     per_round = zc.npts * E.d
     out = ctx.buffer((n * per_round + 2 * air.width * E.d) * zc.fe_bytes, label="zc-out")
     rec = ctx.recorder(label="zerocheck")
@@ -365,9 +392,9 @@ def product_sumcheck(ctx, field, n: int, trace: np.ndarray, beta, rho, gamma, ch
     E = field.ext
     trace = np.ascontiguousarray(trace, dtype=field.dtype)
     chal = np.concatenate([np.asarray(beta)[None], np.asarray(rho), np.asarray(gamma)[None], np.asarray(challenges)])
-    tbuf = ctx.upload(trace, label="trace")
+    table = device_table.upload(ctx, trace, "trace")
     cbuf = ctx.upload(chal.astype(field.dtype), label="challenges")
-    ps = ProductSumcheckGpu(ctx, field, n, tbuf, trace.shape[0], max_partials=max_partials)
+    ps = ProductSumcheckGpu(ctx, field, n, table, trace.shape[0], max_partials=max_partials)
     out = ctx.buffer((n * 3 + 2) * E.d * ps.fe_bytes, label="ps-out")
     rec = ctx.recorder(label="product-sumcheck")
     ps.record_setup(rec, cbuf, 0, 1, n + 1)
@@ -383,13 +410,13 @@ def product_sumcheck(ctx, field, n: int, trace: np.ndarray, beta, rho, gamma, ch
 # --------------------------------------------------------------------------- protocol step
 
 
-def record_zerocheck(ch, field, air: Air, trace_buf, public, part, r_alpha) -> None:
+def record_zerocheck(ch, field, air: Air, trace: DeviceTable, public, part, r_alpha) -> None:
     """The zerocheck segment of a proof (``protocol.ZerocheckPart``) through a GPU
     channel: r and alpha from the slots of ``r_alpha``, each round polynomial
     written at its proof offset, absorbed, and its challenge squeezed on the GPU.
     NumPy twin: ``reference.prove_zerocheck``; verifier: ``reference.verify_zerocheck``."""
     rec, chal = ch.rec, ch.challenges
-    zc = ZerocheckGpu(rec.ctx, field, air, len(part.rounds), trace_buf, public)
+    zc = ZerocheckGpu(rec.ctx, field, air, len(part.rounds), trace, public)
     zc.record_setup(rec, chal, r_alpha.slot_of("r"), r_alpha.slot_of("alpha"))
     for rnd in part.rounds:
         zc.record_round(rec, rnd.index, chal, *ch.out(rnd.poly))
