@@ -25,11 +25,11 @@ def test_eq_table(ctx, field, rng, n):
     E = field.ext
     r = E.random(rng, n + 2)
     cbuf = ctx.upload(r)
-    tbuf = ctx.buffer((1 << n) * E.d * field.base.BYTES)
+    table = device_table.allocate(ctx, 1, 1 << n, E.d * field.base.BYTES, "eq")
     rec = ctx.recorder()
-    G.record_eq_table(rec, field, cbuf, 2, n, tbuf)
+    G.record_eq_table(rec, field, cbuf, 2, n, table)
     rec.submit()
-    got = ctx.read(tbuf, field.dtype, (1 << n) * E.d).reshape(-1, E.d)
+    got = ctx.read(table.buffer, field.dtype, (1 << n) * E.d).reshape(-1, E.d)
     assert np.array_equal(got, R.eq_table(E, r[2:]))
 
 
@@ -167,41 +167,3 @@ def test_errors(ctx, field):
         zc.record_round(ctx.recorder(), 4, small, small, 0)
     with pytest.raises(ValueError, match="missing public input"):
         G.ZerocheckGpu(ctx, field, ex.air, 4, tbuf, {"a0": 1})
-
-
-@pytest.mark.parametrize("max_tables", [1, 3])
-def test_zerocheck_tables_split_over_bindings(field, rng, max_tables):
-    """A small binding limit splits the trace and the state into chunks of whole
-    tables.  Split tables need 9 or more storage bindings (14-19 here), over the
-    browser profile's 8: pinned to the "max" profile, whose adapters allow more
-    (the browser profile refuses, test below)."""
-    from wgprover.gpu import get_context
-
-    ctx = get_context(profile="max", int64=False)
-    ex = get_example("boolean")  # w = 5: 11 state tables
-    E = field.ext
-    n = 6 if field.base.BYTES == 4 else 5  # trace chunks stay 256-byte aligned
-    trace, public = ex.generate(field, n, rng)
-    r, alpha, rho = _challenges(E, rng, n)
-    col = (1 << n) * field.base.BYTES
-    max_binding = max(max_tables * col, (1 << n) * E.d * field.base.BYTES)  # eq0 must fit
-    table = device_table.upload(ctx, trace, "trace")
-    zc = G.ZerocheckGpu(ctx, field, ex.air, n, table, public, max_binding=max_binding)
-    assert zc.layout.state_chunks > 1
-    got = G.zerocheck(ctx, field, ex.air, n, trace, public, r, alpha, rho, max_binding=max_binding)
-    want = R.zerocheck(field, ex.air, n, trace, public, r, alpha, rho)
-    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-
-
-def test_zerocheck_split_refused_under_browser_limits(field, rng):
-    """Under webgpu-default (8 storage bindings) a split layout is refused in one
-    line before any pipeline is built."""
-    from wgprover.gpu import get_context
-
-    ctx = get_context(profile="webgpu-default")
-    ex = get_example("boolean")
-    n = 6
-    trace, public = ex.generate(field, n, rng)
-    with pytest.raises(MemoryError, match="needs 1[0-9] storage bindings .* this device allows 8"):
-        G.ZerocheckGpu(ctx, field, ex.air, n, device_table.upload(ctx, trace, "trace"), public,
-                       max_binding=(1 << n) * 16)

@@ -60,7 +60,7 @@ def _size_variants(ctx, field, air, seen: list[KernelSpec]) -> None:
     layouts = set()
     for n in range(1, field.base.TWO_ADICITY + 1):
         try:
-            layouts.add(plan_layout(ctx, field, air.width, n, ctx.max_binding()))
+            layouts.add(plan_layout(ctx, field, air.width, n))
         except MemoryError:  # this size does not fit the device at all
             continue
     for files, entry, generated, tiled in {(s.files, s.entry, s.generated, "TILE" in dict(s.constants)) for s in seen}:
