@@ -5,11 +5,8 @@
 //   the bindings: trace, eq0 and state segments (read), zc_per, zc_chal,
 //     zc_pubc (read), zc_aux (read_write), output segments (read_write, Ef;
 //     segment 0 also receives the round partials), zp (uniform)
-//   fn zc_tr_load(c, i) -> Fe       element i of trace column c (stride zp.size)
-//   fn zc_eq0_load(i) -> Ef         element i of eq(r, .) (round 0)
-//   fn zc_st_load(t, i) -> Ef       element i of state table t (stride zp.size)
-//   fn zc_out_store(t, i, v: Ef)    element i of output table t (stride zp.half)
-//   fn zc_out_part(i, v: Ef)        partial sum i
+//   the segment accessors (gpu/table_wgsl.py) zc_trace_at, zc_eq0_at,
+//     zc_st_at and zc_out_put, wrapped below at the current table length
 //   fn zc_eval_base(k, x, xf, half) -> Ef   C at point X = x of pair k, round 0
 //   fn zc_eval_ext(k, x, xf, half) -> Ef    the same on extension tables
 // Tables too large for one storage binding are split over several bindings
@@ -43,6 +40,12 @@ struct ZcParams {
 var<workgroup> zc_red: array<Ef, ZC_WG>;
 
 // -- accessors used by the generated code ------------------------------------
+
+fn zc_tr_load(c: u32, i: u32) -> Fe { return zc_trace_at(c, i, zp.size); }
+fn zc_eq0_load(i: u32) -> Ef { return zc_eq0_at(0u, i, zp.size); }
+fn zc_st_load(t: u32, i: u32) -> Ef { return zc_st_at(t, i, zp.size); }
+fn zc_out_store(t: u32, i: u32, v: Ef) { zc_out_put(t, i, zp.half, v); }
+fn zc_out_part(i: u32, v: Ef) { zc_out0[i] = v; }  // partials: output segment 0
 
 fn zc_lerp_fe(a: Fe, b: Fe, x: u32, xf: Fe) -> Fe {
     if (x == 0u) { return a; }

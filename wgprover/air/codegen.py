@@ -366,8 +366,8 @@ class _Inline:
 
 
 def _bindings(layout: Layout, program: bool) -> str:
-    """Binding declarations, the tables' segment accessors (gpu/table_wgsl.py) and
-    the load/store functions sumcheck_zerocheck.wgsl reads the tables through."""
+    """Binding declarations and the tables' segment accessors (gpu/table_wgsl.py),
+    which sumcheck_zerocheck.wgsl reads and writes the tables through."""
     b = Bindings()
     b.table("zc_trace", "Fe", layout.trace)
     b.table("zc_eq0", "Ef", layout.eq)
@@ -376,18 +376,11 @@ def _bindings(layout: Layout, program: bool) -> str:
     b.var("var<storage, read> zc_chal: array<Ef>")
     b.var("var<storage, read> zc_pubc: array<Fe>")
     b.var("var<storage, read_write> zc_aux: array<Ef>")
-    b.table("zc_out", "Ef", layout.state, "read_write")
+    b.table("zc_out", "Ef", layout.state, "read_write", load=False)
     b.var("var<uniform> zp: ZcParams")
     if program:
         b.var("var<uniform> zc_prog: array<vec4<u32>, ZC_NOPS>")
-    wrappers = [
-        "fn zc_tr_load(c: u32, i: u32) -> Fe { return zc_trace_at(c, i, zp.size); }",
-        "fn zc_eq0_load(i: u32) -> Ef { return zc_eq0_at(0u, i, zp.size); }",
-        "fn zc_st_load(t: u32, i: u32) -> Ef { return zc_st_at(t, i, zp.size); }",
-        "fn zc_out_store(t: u32, i: u32, v: Ef) { zc_out_put(t, i, zp.half, v); }",
-        "fn zc_out_part(i: u32, v: Ef) { zc_out0[i] = v; }",
-    ]
-    return b.source() + "\n" + "\n".join(wrappers)
+    return b.source()
 
 
 def _interpreted(seg: Segments, mode: str, spans: dict) -> str:

@@ -32,6 +32,8 @@ from ..gpu.table_wgsl import Bindings, TableShape, allocate_as, locate, plan, sh
 from ..gpu.recorder import u32s as _u32
 
 WG = 64
+ZC_ENTRIES = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
+PS_ENTRIES = ("ps_build_g", "ps_build_w", "ps_round", "ps_fold")
 MAX_PARTIALS = 4096  # partial sums (workgroups) of one round kernel; grid-stride beyond
 
 
@@ -54,14 +56,48 @@ def _table_kernel(ctx, field, file: str, entry: str, bindings: Bindings, constan
     return ctx.kernel(field, [file], entry, constants or {}, generated=bindings.source())
 
 
+def eq_kernel(ctx, field, shape: TableShape):
+    """shaders/eq.wgsl's eq_expand on a table cut as ``shape``."""
+    _check_bindings(ctx, shape.nseg + 1, f"eq(r, .) over {shape.nseg} segments")
+    b = Bindings().var("var<storage, read> eq_chal: array<Ef>").table("eq_tab", "Ef", shape, "read_write")
+    return _table_kernel(ctx, field, "eq", "eq_expand", b.var("var<uniform> eqp: EqParams"), {"WG": WG})
+
+
+def product_kernels(ctx, field, trace: TableShape, state: TableShape) -> dict:
+    """shaders/sumcheck_product.wgsl's entries on a trace and a [g | W] state cut as given."""
+    b = (Bindings().table("ps_trace", "Fe", trace).table("ps_src", "Ef", state)
+         .table("ps_dst", "Ef", state, "read_write").var("var<storage, read_write> ps_part: array<Ef>")
+         .var("var<storage, read> ps_chal: array<Ef>").var("var<uniform> pp: PsParams"))
+    return {e: _table_kernel(ctx, field, "sumcheck_product", e, b) for e in PS_ENTRIES}
+
+
+def product_shapes(ctx, field, w: int, n: int) -> tuple[TableShape, TableShape]:
+    """(trace, state) shapes of the product sumcheck of a w x 2^n trace; MemoryError
+    when their bindings exceed the device's."""
+    lim, ef_bytes = ctx.segment_limit(), field.ext_degree * field.base.BYTES
+    trace, state = plan(w, 1 << n, field.base.BYTES, lim), plan(2, 1 << n, ef_bytes, lim)
+    _check_bindings(ctx, trace.nseg + 2 * state.nseg + 2, f"product sumcheck of {w} columns x 2^{n} rows")
+    return trace, state
+
+
+def kernel_variants(ctx, field, air: Air, n: int) -> None:
+    """Build every sumcheck kernel a 2^n-row trace of ``air`` selects (``wgprove
+    shaders`` exports sizes it does not record: gpu/export.py); MemoryError
+    when that size does not fit the device."""
+    lay = plan_layout(ctx, field, air.width, n)
+    for e in ZC_ENTRIES:
+        zerocheck_kernel(ctx, field, air, e, lay)
+    trace, state = product_shapes(ctx, field, air.width, n)
+    product_kernels(ctx, field, trace, state)
+    eq_kernel(ctx, field, lay.eq)
+    eq_kernel(ctx, field, state)
+
+
 def record_eq_table(rec, field, challenge_buf, first_slot: int, n: int, table: DeviceTable, col: int = 0) -> None:
     """Record eq(r, x) for all x in {0,1}^n into column ``col`` of ``table`` (Ef,
     2^n rows), r_i = challenge_buf[first_slot + i]; n in-place doubling dispatches
     (shaders/eq.wgsl).  Twin: :func:`wgprover.sumcheck.reference.eq_table`."""
-    shape = shape_of(table)
-    _check_bindings(rec.ctx, shape.nseg + 1, f"eq(r, .) over 2^{n} rows")
-    b = Bindings().var("var<storage, read> eq_chal: array<Ef>").table("eq_tab", "Ef", shape, "read_write")
-    k = _table_kernel(rec.ctx, field, "eq", "eq_expand", b.var("var<uniform> eqp: EqParams"), {"WG": WG})
+    k = eq_kernel(rec.ctx, field, shape_of(table))
     for i in range(n):
         s = 1 << i
         rec.dispatch(k, [challenge_buf, *table.bindings(), _u32(s, first_slot + i, col, table.rows)], _groups(s))
@@ -190,8 +226,7 @@ class ZerocheckGpu(_Engine):
         self.state = [self._table(ntab, max(N // 2, 1), "zc-state-a"),
                       allocate_as(ctx, lay.state, ntab, max(N // 4, 1), ef, "zc-state-b")]
         self._setup_small(public)
-        entries = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
-        self._k = {e: zerocheck_kernel(ctx, field, air, e, lay, self.mode) for e in entries}
+        self._k = {e: zerocheck_kernel(ctx, field, air, e, lay, self.mode) for e in ZC_ENTRIES}
         self._prog = self._program_binding()
 
     def _setup_small(self, public) -> None:
@@ -309,17 +344,13 @@ class ProductSumcheckGpu(_Engine):
         self.trace = _as_table(trace, w, n, self.fe_bytes)
         _check_trace(self.trace, w, n, self.fe_bytes)
         self.w = w
-        a = self._table(2, N, "ps-state-a")
-        self.shape = shape_of(a)
-        tshape = shape_of(self.trace)
-        _check_bindings(ctx, tshape.nseg + 2 * self.shape.nseg + 2, f"product sumcheck of {w} columns x 2^{n} rows")
-        self.state = [a, allocate_as(ctx, self.shape, 2, max(N // 2, 1), self.ef_bytes, "ps-state-b")]
+        tshape, self.shape = product_shapes(ctx, field, w, n)
+        if shape_of(self.trace) != tshape:
+            raise ValueError(f"trace table cut as {shape_of(self.trace)}, this device cuts it as {tshape}")
+        self.state = [self._table(2, N, "ps-state-a"),
+                      allocate_as(ctx, self.shape, 2, max(N // 2, 1), self.ef_bytes, "ps-state-b")]
         self.partial = self._buffer(max_partials * self.npts, "ps-partial")
-        b = (Bindings().table("ps_trace", "Fe", tshape).table("ps_src", "Ef", self.shape)
-             .table("ps_dst", "Ef", self.shape, "read_write").var("var<storage, read_write> ps_part: array<Ef>")
-             .var("var<storage, read> ps_chal: array<Ef>").var("var<uniform> pp: PsParams"))
-        self._k = {e: _table_kernel(ctx, field, "sumcheck_product", e, b)
-                   for e in ("ps_build_g", "ps_build_w", "ps_round", "ps_fold")}
+        self._k = product_kernels(ctx, field, tshape, self.shape)
 
     def _params(self, size: int, nwg: int = 0, slot: int = 0) -> np.ndarray:
         return _u32(size, size // 2, nwg, slot, self.w)
