@@ -79,16 +79,11 @@ def test_max_binding_env_splits_tables(rng, monkeypatch):
     assert np.array_equal(_read(ctx, table, np.uint64), data)
 
 
-def test_accessor_declares_each_segment_once():
-    src = ta.accessor("tab", 3, 0, 6)
-    for k, b in [(0, 0), (1, 6), (2, 7)]:
-        assert f"@group(0) @binding({b}) var<storage, read> tab_{k}: array<Fe>;" in src
-    assert src.count("@binding(") == 3 and "case 2u" in src and "case 3u" not in src
+def test_fe_shape_counts_rows_in_fe(ctx, monkeypatch):
+    from wgprover.gpu.table_wgsl import TableShape
 
-
-def test_constants_describe_the_split(ctx, monkeypatch):
     monkeypatch.setattr(ctx, "segment_limit", lambda: 256)
-    rows = dt.allocate(ctx, 2, 64, 16, "rows")  # 1 KiB columns of 16-byte entries: 16 rows per segment
-    assert ta.constants("t", rows, 8) == {"T_CPS": 1, "T_LOG_RPS": 4, "T_SPC": 4, "T_D": 2}
+    rows = dt.allocate(ctx, 2, 64, 16, "rows")  # 1 KiB columns of 2-Fe entries: 16 rows (32 Fe) per segment
+    assert ta.fe_shape(rows, 8) == TableShape(8, 1, 5, 4)
     cols = dt.allocate(ctx, 5, 8, 8, "cols")  # 64-byte columns, 4 fit: balanced groups of 3 and 2
-    assert ta.constants("t", cols, 8) == {"T_CPS": 3, "T_LOG_RPS": 3, "T_SPC": 1, "T_D": 1}
+    assert ta.fe_shape(cols, 8) == TableShape(2, 3)

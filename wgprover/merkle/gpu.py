@@ -15,6 +15,7 @@ from wgprover.field import Field
 from wgprover.gpu import table_access
 from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
+from wgprover.gpu.table_wgsl import Bindings, TableShape
 from wgprover.hemera import gpu as hemera_gpu
 
 from .reference import check_shape
@@ -67,28 +68,21 @@ def tree_bytes(rows: int, log_leaf_rows: int = 0) -> int:
     return (2 * (rows >> log_leaf_rows) - 1) * DIGEST_BYTES
 
 
-MAT_FIRST, MAT_EXTRA = 0, 6  # mk_mat's segment 0 binding; later segments follow the file's bindings 1-5
+MK_OTHER = ("var<storage, read_write> mk_tree: array<Gl>", "var<storage, read> mk_idx: array<u32>",
+            "var<storage, read_write> mk_out_gl: array<Gl>", "var<storage, read_write> mk_out_fe: array<Fe>",
+            "var<uniform> mk_params: MerkleParams")  # shaders/merkle.wgsl's bindings after mk_mat's
 
 
 def _kernel(ctx, field: Field, entry: str, mat: DeviceTable | None = None):
     """A merkle.wgsl kernel reading ``mat`` (or a one-segment placeholder layout)
-    through the generated mk_mat accessor (gpu/table_access.py)."""
+    through the generated mk_mat accessor (gpu/table_wgsl.py)."""
     hemera_gpu.tables(ctx)
-    files = hemera_gpu.PERM_FILES + ["merkle"]
-    consts = {"WG": WG}
-    nseg = 1 if mat is None else len(mat.segments)
-    if nseg > 1:
-        one = ctx.kernel(field, files, entry, consts, generated=table_access.accessor("mk_mat", 1, MAT_FIRST, MAT_EXTRA))
-        table_access.check_binding_count(ctx, one, nseg, f"Merkle matrix {mat.label!r}")
-    if mat is not None:
-        consts.update(table_access.constants("mk_mat", mat, np.dtype(field.dtype).itemsize))
-    return ctx.kernel(field, files, entry, consts, generated=table_access.accessor("mk_mat", nseg, MAT_FIRST, MAT_EXTRA))
-
-
-def _mat_bindings(tree: MerkleTree, between: list) -> list:
-    """mk_mat's segment 0, the kernel's bindings 1-5, then mk_mat's other segments."""
-    first, rest = table_access.bind(tree.mat)
-    return [first, *between, *rest]
+    shape = TableShape.whole(1) if mat is None else table_access.fe_shape(mat, np.dtype(field.dtype).itemsize)
+    b = Bindings().table("mk_mat", "Fe", shape)
+    for text in MK_OTHER:
+        b.var(text)
+    table_access.check_binding_count(ctx, b, 1, f"Merkle matrix {getattr(mat, 'label', '')!r}")
+    return ctx.kernel(field, hemera_gpu.PERM_FILES + ["merkle"], entry, {"WG": WG}, generated=b.source())
 
 
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
@@ -147,8 +141,8 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
     states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
-        rec.dispatch(k, _mat_bindings(tree, [tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
-                                             _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))]), (n + WG - 1) // WG)
+        rec.dispatch(k, [*mat.bindings(), tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
+                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
     offs = tree.level_offsets
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
@@ -181,8 +175,8 @@ def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: 
     out_off = _aligned(out_offset, esize, "leaf output")
     k = _kernel(rec.ctx, tree.field, "merkle_open_leaves", tree.mat)
     threads = count * tree.leaf_size
-    rec.dispatch(k, _mat_bindings(tree, [rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"),
-                                         out_buf, _params(tree, idx_off, count, out_off)]), (threads + WG - 1) // WG)
+    rec.dispatch(k, [*tree.mat.bindings(), rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"),
+                     out_buf, _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
 
 
 def read_root(ctx, tree: MerkleTree) -> np.ndarray:

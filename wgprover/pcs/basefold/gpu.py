@@ -18,6 +18,7 @@ import numpy as np
 from ...gpu import device_table, table_access
 from ...gpu.device_table import DeviceTable
 from ...gpu.recorder import u32s
+from ...gpu.table_wgsl import Bindings, TableShape, shape_of
 from ...gpu.tables import declare
 from ...merkle import gpu as merkle_gpu
 from ...ntt import gpu as ntt_gpu
@@ -49,21 +50,19 @@ def _groups(threads: int) -> int:
 # -- kernel wrappers ------------------------------------------------------------------
 
 
-BASE_FIRST, BASE_EXTRA = 0, 6  # fold_base's segment 0 binding; later segments follow bindings 1-5
+FOLD_OTHER = ("var<storage, read> fold_ext: array<Ef>", "var<storage, read> fold_h: array<Fe>",
+              "var<storage, read> fold_chal: array<Ef>", "var<storage, read_write> fold_out: array<Fe>",
+              "var<uniform> fold_p: FoldParams")  # shaders/basefold.wgsl's bindings after fold_base's
 
 
 def _kernel(ctx, field, entry: str, base: DeviceTable | None = None):
     """A basefold.wgsl kernel reading the layer-0 table ``base`` (or a one-segment
-    placeholder layout) through the generated fold_base accessor (gpu/table_access.py)."""
-    nseg = 1 if base is None else len(base.segments)
-    consts = {"WG": WG}
-    if nseg > 1:
-        one = ctx.kernel(field, ["basefold"], entry, consts, generated=table_access.accessor("fold_base", 1, BASE_FIRST, BASE_EXTRA))
-        table_access.check_binding_count(ctx, one, nseg, f"codeword table {base.label!r}")
-    if base is not None:
-        consts.update(table_access.constants("fold_base", base, field.base.BYTES))
-    return ctx.kernel(field, ["basefold"], entry, consts,
-                      generated=table_access.accessor("fold_base", nseg, BASE_FIRST, BASE_EXTRA))
+    placeholder layout) through the generated fold_base accessor (gpu/table_wgsl.py)."""
+    b = Bindings().table("fold_base", "Fe", TableShape.whole(1) if base is None else shape_of(base))
+    for text in FOLD_OTHER:
+        b.var(text)
+    table_access.check_binding_count(ctx, b, 0, f"codeword table {getattr(base, 'label', '')!r}")
+    return ctx.kernel(field, ["basefold"], entry, {"WG": WG}, generated=b.source())
 
 
 def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: int, steps: int,
@@ -76,8 +75,7 @@ def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: 
         cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
     k = _kernel(ctx, field, "fold_first", cw0)
     prm = u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, 0)  # FoldParams: 8 words
-    first, rest = table_access.bind(cw0)
-    rec.dispatch(k, [first, ctx.placeholder("basefold-ext"), h, challenges, out, prm, *rest], _groups(size_in >> steps))
+    rec.dispatch(k, [*cw0.bindings(), ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
 
 
 def record_fold_next(rec, field, layer, h, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
