@@ -120,18 +120,43 @@ def test_too_many_segments_for_one_kernel_is_refused_in_one_line(rng, monkeypatc
 
 
 MERKLE_OTHER_STORAGE = 5  # merkle_leaves' storage bindings besides the matrix (4 in group 0, HEMERA_RC)
+COMMIT_TABLES = ("codeword0", "coefficients")
 
 
-def _split_limit(ctx, field, w: int, n: int, log_blowup: int) -> int:
-    """A segment limit of one trace column (the trace splits by columns and
-    codeword0 by rows) where the device binds that many segments; under
-    webgpu-default's 8 storage bindings, whole codeword columns in as few
-    groups as the Merkle leaf kernel can bind."""
+def _split_limit(ctx, field, w: int, n: int, log_blowup: int) -> tuple[int, bool]:
+    """(segment limit, whether every table splits at it). Where the device binds
+    enough segments: one trace column, so the trace splits by columns and
+    codeword0 by rows, and the sumcheck tables split too. Under a small binding
+    budget (webgpu-default's 8, GL's 16): only the commit side's tables, in whole
+    codeword columns in as few groups as the Merkle leaf kernel can bind (the
+    sumcheck's own splits: tests/test_split_sumcheck.py)."""
     budget = int(ctx.limits["max-storage-buffers-per-shader-stage"]) - MERKLE_OTHER_STORAGE
     col = field.base.BYTES << n
-    if w << log_blowup <= budget:
-        return col
-    return -(-w // budget) * (col << log_blowup)
+    if budget >= 24:
+        return col, True
+    return -(-w // min(budget, w)) * (col << log_blowup), False
+
+
+def _record_tables(monkeypatch, ctx, limit: int, everywhere: bool) -> list:
+    """Allocate device tables under ``limit`` (all, or only COMMIT_TABLES, the
+    others and every other reader of ctx.segment_limit seeing the device's);
+    returns the tables made."""
+    made, real = [], ctx.segment_limit
+    small = lambda: limit  # noqa: E731
+    orig_allocate, orig_upload = dt.allocate, dt.upload
+
+    def allocate(c, cols, rows, eb, label):
+        c.segment_limit = small if everywhere or label.startswith(COMMIT_TABLES) else real
+        try:
+            made.append(orig_allocate(c, cols, rows, eb, label))
+        finally:
+            c.segment_limit = small if everywhere else real
+        return made[-1]
+
+    monkeypatch.setattr(ctx, "segment_limit", small if everywhere else real)
+    monkeypatch.setattr(dt, "allocate", allocate)
+    monkeypatch.setattr(dt, "upload", lambda *a, **k: made.append(orig_upload(*a, **k)) or made[-1])
+    return made
 
 
 @pytest.mark.parametrize("name", ["gl-periodic-n8", "bb-fibonacci-n6"])
@@ -139,16 +164,13 @@ def test_golden_proof_with_split_tables_on_every_path(any_ctx, monkeypatch, name
     case = CASES[name]
     tr, params = read_trace(GOLDEN / case["trace"]), BasefoldParams(**case["params"])
     cols = np.asarray(tr.columns)
-    limit = _split_limit(any_ctx, tr.field, *cols.shape[:1], cols.shape[1].bit_length() - 1, params.log_blowup)
-    _limit(monkeypatch, any_ctx, limit)
-    made = []
-    for fn in ("allocate", "upload"):
-        orig = getattr(dt, fn)
-        monkeypatch.setattr(dt, fn, lambda *a, _o=orig, **k: made.append(_o(*a, **k)) or made[-1])
+    limit, everywhere = _split_limit(any_ctx, tr.field, cols.shape[0], cols.shape[1].bit_length() - 1,
+                                     params.log_blowup)
+    made = _record_tables(monkeypatch, any_ctx, limit, everywhere)
     res = prove_gpu(any_ctx, tr.field, tr.air, cols, tr.public, params)
     tables = {t.label: t for t in made}
     trace, cw0 = tables["trace"], tables["codeword0"]
-    if limit == cols[0].nbytes:  # along both axes
+    if everywhere:  # along both axes
         assert len(trace.segments) == cols.shape[0] and cw0.rows_per_segment < cw0.rows
     else:
         assert len(cw0.segments) > 1

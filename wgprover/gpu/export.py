@@ -55,11 +55,13 @@ def _size_variants(ctx, field, air, seen: list[KernelSpec]) -> None:
     trace sizes select: every NTT tile size, and the sumcheck kernels of every
     table split (docs/ARCHITECTURE.md §9)."""
     from ..ntt.gpu import tile_kernels
+    from ..pcs.basefold.gpu import commit_kernel_variants
     from ..sumcheck.gpu import kernel_variants
 
     for n in range(1, field.base.TWO_ADICITY + 1):
         try:
             kernel_variants(ctx, field, air, n)
+            commit_kernel_variants(ctx, field, air.width, n)
         except MemoryError:  # this size does not fit the device at all
             continue
     for files, entry in {(s.files, s.entry) for s in seen if "TILE" in dict(s.constants)}:

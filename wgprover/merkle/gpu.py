@@ -73,16 +73,21 @@ MK_OTHER = ("var<storage, read_write> mk_tree: array<Gl>", "var<storage, read> m
             "var<uniform> mk_params: MerkleParams")  # shaders/merkle.wgsl's bindings after mk_mat's
 
 
-def _kernel(ctx, field: Field, entry: str, mat: DeviceTable | None = None):
-    """A merkle.wgsl kernel reading ``mat`` (or a one-segment placeholder layout)
-    through the generated mk_mat accessor (gpu/table_wgsl.py)."""
+def _kernel(ctx, field: Field, entry: str, shape: TableShape | None = None, what: str = "Merkle matrix"):
+    """A merkle.wgsl kernel reading a matrix cut as ``shape`` (in Fe units:
+    table_access.fe_shape; None: one segment) through the generated mk_mat
+    accessor (gpu/table_wgsl.py)."""
     hemera_gpu.tables(ctx)
-    shape = TableShape.whole(1) if mat is None else table_access.fe_shape(mat, np.dtype(field.dtype).itemsize)
-    b = Bindings().table("mk_mat", "Fe", shape)
+    b = Bindings().table("mk_mat", "Fe", shape or TableShape.whole(1))
     for text in MK_OTHER:
         b.var(text)
-    table_access.check_binding_count(ctx, b, 1, f"Merkle matrix {getattr(mat, 'label', '')!r}")
+    table_access.check_binding_count(ctx, b, 1, what)  # + HEMERA_RC in group 1
     return ctx.kernel(field, hemera_gpu.PERM_FILES + ["merkle"], entry, {"WG": WG}, generated=b.source())
+
+
+def _mat_kernel(ctx, field: Field, entry: str, mat: DeviceTable):
+    return _kernel(ctx, field, entry, table_access.fe_shape(mat, np.dtype(field.dtype).itemsize),
+                   f"Merkle matrix {mat.label!r}")
 
 
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
@@ -135,7 +140,7 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    k = _kernel(ctx, field, "merkle_leaves", mat)
+    k = _mat_kernel(ctx, field, "merkle_leaves", mat)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
@@ -147,6 +152,13 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
     return tree
+
+
+def kernel_variants(ctx, field: Field, shape: TableShape) -> None:
+    """Build the kernels that read a matrix cut as ``shape`` (Fe units), for
+    ``wgprove shaders`` (gpu/export.py)."""
+    for entry in ("merkle_leaves", "merkle_open_leaves"):
+        _kernel(ctx, field, entry, shape)
 
 
 def open_paths(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: int,
@@ -173,7 +185,7 @@ def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: 
     esize = np.dtype(tree.field.dtype).itemsize
     idx_off = _aligned(indices_offset, 4, "indices")
     out_off = _aligned(out_offset, esize, "leaf output")
-    k = _kernel(rec.ctx, tree.field, "merkle_open_leaves", tree.mat)
+    k = _mat_kernel(rec.ctx, tree.field, "merkle_open_leaves", tree.mat)
     threads = count * tree.leaf_size
     rec.dispatch(k, [*tree.mat.bindings(), rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"),
                      out_buf, _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ...gpu import device_table, table_access
+from ...gpu import device_table, table_access, table_wgsl
 from ...gpu.device_table import DeviceTable
 from ...gpu.recorder import u32s
 from ...gpu.table_wgsl import Bindings, TableShape, shape_of
@@ -55,14 +55,27 @@ FOLD_OTHER = ("var<storage, read> fold_ext: array<Ef>", "var<storage, read> fold
               "var<uniform> fold_p: FoldParams")  # shaders/basefold.wgsl's bindings after fold_base's
 
 
-def _kernel(ctx, field, entry: str, base: DeviceTable | None = None):
-    """A basefold.wgsl kernel reading the layer-0 table ``base`` (or a one-segment
-    placeholder layout) through the generated fold_base accessor (gpu/table_wgsl.py)."""
-    b = Bindings().table("fold_base", "Fe", TableShape.whole(1) if base is None else shape_of(base))
+def _kernel(ctx, field, entry: str, base: TableShape | None = None, what: str = "codeword table"):
+    """A basefold.wgsl kernel reading a layer-0 table cut as ``base`` (None: one
+    segment) through the generated fold_base accessor (gpu/table_wgsl.py)."""
+    b = Bindings().table("fold_base", "Fe", base or TableShape.whole(1))
     for text in FOLD_OTHER:
         b.var(text)
-    table_access.check_binding_count(ctx, b, 0, f"codeword table {getattr(base, 'label', '')!r}")
+    table_access.check_binding_count(ctx, b, 0, what)
     return ctx.kernel(field, ["basefold"], entry, {"WG": WG}, generated=b.source())
+
+
+def commit_kernel_variants(ctx, field, w: int, n: int) -> None:
+    """Build the kernels reading codeword0 as it splits for a w x 2^n trace at
+    every blowup (``wgprove shaders`` exports sizes it does not record:
+    gpu/export.py), but splits over the binding budget (proofs refuse those)."""
+    for log_blowup in range(1, 7):
+        shape = table_wgsl.plan(w, 1 << (n + log_blowup), field.base.BYTES, ctx.segment_limit())
+        try:
+            _kernel(ctx, field, "fold_first", shape)
+            merkle_gpu.kernel_variants(ctx, field, shape)
+        except MemoryError:
+            continue
 
 
 def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: int, steps: int,
@@ -73,7 +86,7 @@ def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: 
     ctx = rec.ctx
     if not isinstance(cw0, DeviceTable):
         cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
-    k = _kernel(ctx, field, "fold_first", cw0)
+    k = _kernel(ctx, field, "fold_first", shape_of(cw0), f"codeword table {cw0.label!r}")
     prm = u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, 0)  # FoldParams: 8 words
     rec.dispatch(k, [*cw0.bindings(), ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
 
