@@ -77,6 +77,31 @@ def test_mobius_lde_merkle_on_split_tables_match_reference(ctx, field, rng, monk
     assert np.array_equal(got, MR.leaf_values(field, want_cw, 1 << (n + R), w, k, 1, idx))
 
 
+def test_commit_under_max_binding_env(rng, monkeypatch):
+    """WGPROVER_MAX_BINDING lowers the device's binding and buffer limits: a
+    3 x 2^12 trace splits by columns, its codeword by rows, and every kernel of
+    the commitment still matches the NumPy twins (32 KiB: the NTT twiddle table
+    of 2^12 still fits one buffer)."""
+    from wgprover.gpu import get_context
+
+    monkeypatch.setenv("WGPROVER_MAX_BINDING", str(32 << 10))
+    ctx = get_context(int64=False)
+    field, w, n, R, k = GOLDILOCKS, 3, 12, 1, 4
+    evals = _values(field, rng, (w, 1 << n))
+    trace = dt.upload(ctx, evals, "trace")
+    cw = dt.allocate(ctx, w, 1 << (n + R), field.base.BYTES, "codeword0")
+    coeffs = BG._coefficients(ctx, cw, n, field.base.BYTES)
+    assert len(trace.segments) == w and len(cw.segments) == 2 * w and cw.rows_per_segment == 1 << n
+    rec = ctx.recorder()
+    BG.table_access.record_copy(rec, trace, coeffs)
+    NG.record_mobius(rec, field, coeffs, n, w)
+    NG.record_lde(rec, field, coeffs, cw, n, R, w)
+    tree = MG.commit(rec, field, cw, 1 << (n + R), w, log_leaf_rows=k)
+    rec.submit()
+    want = MR.commit(field, NR.lde(field, NR.mobius(field, evals), R), 1 << (n + R), w, k)
+    assert np.array_equal(MG.read_root(ctx, tree), want.root)
+
+
 @pytest.mark.parametrize("limit", [64, 160, 256])
 def test_merkle_of_split_extension_entries(ctx, field, rng, monkeypatch, limit):
     d, rows, k = field.ext_degree, 32, 2

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu import table_access
 from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
 from wgprover.gpu.tables import declare
@@ -236,7 +237,8 @@ def record_lde(
     """Coset LDE: ``cols`` columns of 2^log_n natural-order coefficients in
     ``src_buf`` -> ``cols`` codewords of L = 2^(log_n + log_blowup) in ``dst_buf``
     (column-major), cw[i] = f(shift · ω_L^bitrev(i)). ``src_buf`` is unchanged.
-    Both are buffers, or both DeviceTables (``_lde_segments`` says which splits).
+    Both are buffers, or ``dst_buf`` is a DeviceTable (and ``src_buf`` one or a
+    buffer of one segment; ``_lde_segments`` says which splits work).
 
     Each codeword is 2^R size-2^n forward NTTs of scaled copies (docs/NTT.md §2):
     the first pass reads the source and scales it on the fly, so the LDE costs
@@ -254,6 +256,8 @@ def record_lde(
     kernels = (_kernel(ctx, field, _LDE_FILES, "lde", tb), _kernel(ctx, field, _NTT_FILES, "forward", tb))
     passes = passes_for(ctx, field, log_n, tb)
     if isinstance(dst_buf, DeviceTable):
+        if not isinstance(src_buf, DeviceTable):
+            src_buf = table_access.whole(src_buf, cols, 1 << log_n, field.base.BYTES, label="lde-src")
         pieces = _lde_segments(src_buf, dst_buf, log_n, log_blowup)
     else:
         B, log_l = field.base.BYTES, log_n + log_blowup
