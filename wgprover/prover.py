@@ -56,12 +56,11 @@ def _zerocheck_sum_is_zero(field: Field, proof: bytes, offset: int, degree: int)
 
 def check_fits(ctx, field: Field, w: int, n: int, params: BasefoldParams) -> None:
     """Refuse, before any work, a trace with a table that must still be one
-    binding and exceeds it: a trace column (no NTT across row segments), the
-    first Merkle tree, the zerocheck state. The trace, coefficients and
-    codewords span several bindings (docs/ARCHITECTURE.md §9)."""
+    binding and exceeds it: a trace column (no NTT across row segments) or the
+    first Merkle tree. The trace, coefficients, codewords and sumcheck tables
+    span several bindings (docs/ARCHITECTURE.md §9)."""
     B = field.base.BYTES
-    tree = (2 << schedule(n, params).log_leaves(0)) * 32
-    biggest = max(tree, (2 * w + 1) * (B << n) * field.ext_degree // 2)  # one buffer each
+    biggest = (2 << schedule(n, params).log_leaves(0)) * 32  # the Merkle tree: one buffer
     lim = min(ctx.max_binding(), int(ctx.limits["max-buffer-size"]))
     if (B << n) > ctx.segment_limit():  # one column is one segment
         biggest, lim = B << n, ctx.segment_limit()
