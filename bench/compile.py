@@ -37,7 +37,7 @@ def child(args) -> None:
 
     from wgprover.air.examples import get_example
     from wgprover.field import get_field
-    from wgprover.gpu import get_context
+    from wgprover.gpu import device_table, get_context
     from wgprover.pcs.basefold.config import BasefoldParams
     from wgprover.prover import prove_gpu
     from wgprover.sumcheck.gpu import ZerocheckGpu
@@ -51,7 +51,7 @@ def child(args) -> None:
     cols, pub = ex.generate(f, args.log_rows, np.random.default_rng(1))
     t0 = time.perf_counter()
     if args.scope == "zerocheck":  # only the pipelines of the zerocheck engine
-        ZerocheckGpu(ctx, f, ex.air, args.log_rows, ctx.upload(np.ascontiguousarray(cols)), pub)
+        ZerocheckGpu(ctx, f, ex.air, args.log_rows, device_table.upload(ctx, np.ascontiguousarray(cols), "trace"), pub)
     else:
         prove_gpu(ctx, f, ex.air, cols, pub, BasefoldParams.for_security(100), check=False)
     print(json.dumps({"context_s": t_ctx, "first_proof_s": time.perf_counter() - t0, "builds": builds,

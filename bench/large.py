@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (gpume
 
 from gpumem import MemorySampler  # noqa: E402
 from wgprover.air import examples  # noqa: E402
+from wgprover.gpu.device_table import split  # noqa: E402
 from wgprover.field import get_field  # noqa: E402
 from wgprover.gpu import get_context  # noqa: E402
 from wgprover.memory_plan import plan_memory  # noqa: E402
@@ -59,7 +60,9 @@ def bench_case(ctx, spec: str, args) -> dict:
     t0 = time.perf_counter()
     cols, pub = ex.generate(field, n, np.random.default_rng(n))
     row = {"case": spec, "field": field.name, "width": ex.air.width, "log_rows": n, "trace_gen_s": time.perf_counter() - t0,
-           "planned_peak_bytes": plan.peak, "first_codeword_bytes": ex.air.width * field.base.BYTES << (n + params.log_blowup)}
+           "planned_peak_bytes": plan.peak, "first_codeword_bytes": ex.air.width * field.base.BYTES << (n + params.log_blowup),
+           "codeword0_segments": len(split(ex.air.width, 1 << (n + params.log_blowup), field.base.BYTES, ctx.segment_limit())),
+           "segment_limit": ctx.segment_limit()}
     print(f"# {spec}: trace {time.perf_counter() - t0:.1f} s, planned peak {plan.peak / 2**30:.2f} GiB", flush=True)
     with MemorySampler() as mem:
         t0 = time.perf_counter()

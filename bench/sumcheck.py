@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from wgprover.air.codegen import default_mode
 from wgprover.air.examples import fibonacci, power
 from wgprover.field import get_field
-from wgprover.gpu import get_context
+from wgprover.gpu import device_table, get_context
 from wgprover.gpu.timing import gpu_time
 from wgprover.sumcheck import reference as R
 from wgprover.sumcheck.gpu import ZerocheckGpu
@@ -60,7 +60,7 @@ def _setup(ctx, field, ex, n: int, rng, valid: bool):
         public = {p: 1 for p in ex.air.public}
     E = field.ext
     chal = E.random(rng, 2 * n + 1)
-    tbuf, cbuf = ctx.upload(np.ascontiguousarray(trace)), ctx.upload(chal)
+    tbuf, cbuf = device_table.upload(ctx, np.ascontiguousarray(trace), "trace"), ctx.upload(chal)
     zc = ZerocheckGpu(ctx, field, ex.air, n, tbuf, public)
     out = ctx.buffer((n * zc.npts + 2 * ex.air.width) * zc.ef_bytes)
     return zc, trace, public, chal, cbuf, out

@@ -19,12 +19,12 @@ struct FoldParams {
     _pad: u32,
 }
 
-@group(0) @binding(0) var<storage, read> fold_base: array<Fe>;   // layer 0 codewords (column-major)
-@group(0) @binding(1) var<storage, read> fold_ext: array<Ef>;    // layer i >= 1 codeword
-@group(0) @binding(2) var<storage, read> fold_h: array<Fe>;      // H table
-@group(0) @binding(3) var<storage, read> fold_chal: array<Ef>;   // challenges
-@group(0) @binding(4) var<storage, read_write> fold_out: array<Fe>;
-@group(0) @binding(5) var<uniform> fold_p: FoldParams;
+// The group-0 bindings are generated (wgprover/pcs/basefold/gpu.py `_kernel`,
+// gpu/table_wgsl.py) and composed before this file: fold_base, the layer-0
+// codewords, a column-major device table possibly in several segments
+// (docs/ARCHITECTURE.md §9), read through fold_base_at; then fold_ext (layer
+// i >= 1 codeword, Ef), fold_h (H table), fold_chal (challenges), fold_out and
+// the uniform fold_p.
 
 override WG: u32 = 64u;
 
@@ -67,7 +67,7 @@ fn fold_first(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
         // Horner over columns: g = T_0 + beta (T_1 + beta (T_2 + ...))
         var g = ef_zero();
         for (var k = fold_p.width; k > 0u; k = k - 1u) {
-            g = ef_add_fe(ef_mul(g, beta), fold_base[(k - 1u) * fold_p.len + pos]);
+            g = ef_add_fe(ef_mul(g, beta), fold_base_at(k - 1u, pos, fold_p.len));
         }
         v[u] = g;
     }

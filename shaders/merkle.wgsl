@@ -3,8 +3,13 @@
 // Composed after the field module, hemera_permutation.wgsl and hemera_field.wgsl;
 // tree levels above the leaves use hemera_tree.wgsl::hemera_tree_level.
 //
-// mk_mat is column-major: entry (row r, column c), coefficient j is
-// mk_mat[mat_off + (c * rows + r) * d + j].  Leaf i covers rows
+// The group-0 bindings are generated (wgprover/merkle/gpu.py `_bindings`,
+// gpu/table_wgsl.py) and composed before this file: mk_mat, a column-major
+// device table of `width` columns of rows * d Fe, possibly in several segments
+// (docs/ARCHITECTURE.md §9), read through mk_mat_at; then mk_tree, mk_idx,
+// mk_out_gl, mk_out_fe and the uniform mk_params. Entry (row r, column c),
+// coefficient j is element r * d + j of column c (from mat_off in a
+// one-segment table).  Leaf i covers rows
 // [i 2^k, (i+1) 2^k), flattened row-major (row, column, coefficient).
 // mk_tree holds the levels back to back (digests of 4 Gl): level l of a tree of
 // L leaves starts at digest 2L - 2L / 2^l.
@@ -24,17 +29,11 @@ struct MerkleParams {
     blk_hi: u32,
 }
 
-@group(0) @binding(0) var<storage, read> mk_mat: array<Fe>;
-@group(0) @binding(1) var<storage, read_write> mk_tree: array<Gl>;
-@group(0) @binding(2) var<storage, read> mk_idx: array<u32>;
-@group(0) @binding(3) var<storage, read_write> mk_out_gl: array<Gl>;
-@group(0) @binding(4) var<storage, read_write> mk_out_fe: array<Fe>;
-@group(0) @binding(5) var<uniform> mk_params: MerkleParams;
 
 override WG: u32 = 64u;
 
-// Flat index in mk_mat of element e (row-major within the leaf) of leaf `leaf`.
-fn merkle_elem_index(leaf: u32, e: u32) -> u32 {
+// Element e (row-major within the leaf) of leaf `leaf`.
+fn merkle_elem(leaf: u32, e: u32) -> Fe {
     let d = mk_params.d;
     let per_row = mk_params.width * d;
     let r = e / per_row;
@@ -42,14 +41,14 @@ fn merkle_elem_index(leaf: u32, e: u32) -> u32 {
     let c = rem / d;
     let j = rem - c * d;
     let row = (leaf << mk_params.log_leaf_rows) + r;
-    return mk_params.mat_off + (c * mk_params.rows + row) * d + j;
+    return mk_mat_at(c, row * d + j + mk_params.mat_off, mk_params.rows * d);
 }
 
 fn merkle_lane(leaf: u32, e: u32, m: u32) -> Gl {
     if (e >= m) {
         return gl_zero();
     }
-    return fe_to_gl(mk_mat[merkle_elem_index(leaf, e)]);
+    return fe_to_gl(merkle_elem(leaf, e));
 }
 
 // Leaf digests: hash_elements of the m = 2^k * width * d elements of each leaf.
@@ -135,5 +134,5 @@ fn merkle_open_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgr
     let q = t / m;
     let e = t - q * m;
     let leaf = mk_idx[mk_params.idx_off + q] & (mk_params.n_leaves - 1u);
-    mk_out_fe[mk_params.out_off + t] = mk_mat[merkle_elem_index(leaf, e)];
+    mk_out_fe[mk_params.out_off + t] = merkle_elem(leaf, e);
 }

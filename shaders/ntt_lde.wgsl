@@ -7,6 +7,9 @@
 // source, scales it and runs the first DIF pass; ordinary `forward` passes
 // finish. s_c^i = lde_scale[c*S + (i mod 2^a)] * lde_scale[c*S + 2^a + (i >> a)]
 // with a = ceil(n/2), S = 2^a + 2^(n-a): two short tables instead of one of size L.
+// prm.aux = R | (first block << 8): the bound destination may be one segment of
+// a device table (docs/ARCHITECTURE.md §9) whose first 2^n-block is block
+// `first` of the cols * 2^R blocks that lde_src's columns extend to.
 
 @group(0) @binding(4) var<storage, read> lde_src: array<Fe>;
 @group(0) @binding(5) var<storage, read> lde_scale: array<Fe>;
@@ -14,14 +17,15 @@
 // Scaled source element for destination tile element e (three independent loads).
 fn lde_elem(t: u32, e: u32) -> Fe {
     let n = prm.log_n;
-    let r = prm.aux;
+    let r = prm.aux & 0xffu;
     let a = (n + 1u) / 2u;
     let g = min(ntt_index(t, e), prm.total - 1u);
     let i = g & ((1u << n) - 1u);
-    let base = ((g >> n) & ((1u << r) - 1u)) * ((1u << a) + (1u << (n - a)));
+    let blk = (g >> n) + (prm.aux >> 8u); // source column blk >> r, coset blk mod 2^r
+    let base = (blk & ((1u << r) - 1u)) * ((1u << a) + (1u << (n - a)));
     // both tables are prepared, and so is their product (Field.base.prepared)
     let s = fe_mul_prepared(lde_scale[base + (i & ((1u << a) - 1u))], lde_scale[base + (1u << a) + (i >> a)]);
-    return fe_mul_prepared(lde_src[((g >> (n + r)) << n) + i], s);
+    return fe_mul_prepared(lde_src[((blk >> r) << n) + i], s);
 }
 
 @compute @workgroup_size(WG)

@@ -2,20 +2,18 @@
 // wgprover/sumcheck/reference.py::ZerocheckReference.  Composed after the
 // AIR-specific code that wgprover/air/codegen.py generates, which defines
 //   const ZC_W, ZC_NPER, ZC_NCONS, ZC_NPTS (= D + 1), ZC_WG
-//   the bindings: trace chunks (read, Fe), state chunks (read, Ef), zc_per,
-//     zc_chal, zc_pubc (read), zc_aux (read_write), output chunks
-//     (read_write, Ef; chunk 0 also receives the round partials), zp (uniform)
-//   fn zc_tr_load(c, i) -> Fe       element i of trace column c (stride zp.size)
-//   fn zc_st_load(t, i) -> Ef       element i of state table t (stride zp.size)
-//   fn zc_out_store(t, i, v: Ef)    element i of output table t (stride zp.half)
-//   fn zc_out_part(i, v: Ef)        partial sum i
+//   the bindings: trace, eq0 and state segments (read), zc_per, zc_chal,
+//     zc_pubc (read), zc_aux (read_write), output segments (read_write, Ef;
+//     segment 0 also receives the round partials), zp (uniform)
+//   the segment accessors (gpu/table_wgsl.py) zc_trace_at, zc_eq0_at,
+//     zc_st_at and zc_out_put, wrapped below at the current table length
 //   fn zc_eval_base(k, x, xf, half) -> Ef   C at point X = x of pair k, round 0
 //   fn zc_eval_ext(k, x, xf, half) -> Ef    the same on extension tables
 // Tables too large for one storage binding are split over several bindings
-// (chunks of whole tables); the load/store functions hide the split.
+// (docs/ARCHITECTURE.md §9); the load/store functions hide the split.
 //
 // Tables.  Round 0 reads the base-field trace (column-major, w columns of
-// 2^n) and eq(r, .) (the state binding holds the eq0 table, eq at table 0).
+// 2^n) and eq(r, .) (its own table, eq0).
 // Folding round i writes the state [T_0..T_{w-1}, N_0..N_{w-1}, eq] (2w + 1
 // extension tables of 2^(n-i-1) values each) that round i + 1 reads.
 // N_k(x) = T_k(x + 1 mod 2^n) is read from the trace with a shifted index in
@@ -32,7 +30,7 @@ struct ZcParams {
     size: u32,      // current table length (2 * half); 2^n in round 0
     half: u32,
     per_size: u32,  // current periodic table length (>= 1)
-    eq_index: u32,  // table index of eq in the state (0 in round 0)
+    _p2: u32,
     nwg: u32,       // round kernel: workgroups per point (= partials per point)
     slot: u32,      // challenge slot (fold, setup: alpha)
     _p0: u32,
@@ -42,6 +40,12 @@ struct ZcParams {
 var<workgroup> zc_red: array<Ef, ZC_WG>;
 
 // -- accessors used by the generated code ------------------------------------
+
+fn zc_tr_load(c: u32, i: u32) -> Fe { return zc_trace_at(c, i, zp.size); }
+fn zc_eq0_load(i: u32) -> Ef { return zc_eq0_at(0u, i, zp.size); }
+fn zc_st_load(t: u32, i: u32) -> Ef { return zc_st_at(t, i, zp.size); }
+fn zc_out_store(t: u32, i: u32, v: Ef) { zc_out_put(t, i, zp.half, v); }
+fn zc_out_part(i: u32, v: Ef) { zc_out0[i] = v; }  // partials: output segment 0
 
 fn zc_lerp_fe(a: Fe, b: Fe, x: u32, xf: Fe) -> Fe {
     if (x == 0u) { return a; }
@@ -108,8 +112,12 @@ fn zc_reduce(lid: u32, slot: u32, v: Ef) {
     }
 }
 
+fn zc_eq0_cur(k: u32, x: u32, xf: Fe) -> Ef {
+    return zc_lerp_ef(zc_eq0_load(2u * k), zc_eq0_load(2u * k + 1u), x, xf);
+}
+
 fn zc_eq_at(k: u32, x: u32, xf: Fe) -> Ef {
-    return zc_st_cur(zp.eq_index, k, x, xf);
+    return zc_st_cur(2u * ZC_W, k, x, xf);  // eq is the last state table
 }
 
 @compute @workgroup_size(ZC_WG)
@@ -121,7 +129,7 @@ fn zc_round_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     let xf = fe_from_u32(x);
     var acc = ef_zero();
     for (var k = g * ZC_WG + lid; k < zp.half; k += zp.nwg * ZC_WG) {
-        acc = ef_add(acc, ef_mul(zc_eq_at(k, x, xf), zc_eval_base(k, x, xf, zp.half)));
+        acc = ef_add(acc, ef_mul(zc_eq0_cur(k, x, xf), zc_eval_base(k, x, xf, zp.half)));
     }
     zc_reduce(lid, g * ZC_NPTS + x, acc);
 }
@@ -166,8 +174,8 @@ fn zc_fold_base(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         let a = zc_tr_load(c, 2u * i + 1u);
         v = ef_add_fe(ef_mul_fe(r, fe_sub(zc_tr_load(c, (2u * i + 2u) & (zp.size - 1u)), a)), a);
     } else {
-        let a = zc_st_load(0u, 2u * i);
-        v = ef_add(a, ef_mul(r, ef_sub(zc_st_load(0u, 2u * i + 1u), a)));
+        let a = zc_eq0_load(2u * i);
+        v = ef_add(a, ef_mul(r, ef_sub(zc_eq0_load(2u * i + 1u), a)));
     }
     zc_out_store(t, i, v);
 }

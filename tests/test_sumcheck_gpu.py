@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from wgprover.air import Air, get_example
+from wgprover.gpu import device_table
 from wgprover.sumcheck import gpu as G
 from wgprover.sumcheck import reference as R
 
@@ -24,11 +25,11 @@ def test_eq_table(ctx, field, rng, n):
     E = field.ext
     r = E.random(rng, n + 2)
     cbuf = ctx.upload(r)
-    tbuf = ctx.buffer((1 << n) * E.d * field.base.BYTES)
+    table = device_table.allocate(ctx, 1, 1 << n, E.d * field.base.BYTES, "eq")
     rec = ctx.recorder()
-    G.record_eq_table(rec, field, cbuf, 2, n, tbuf)
+    G.record_eq_table(rec, field, cbuf, 2, n, table)
     rec.submit()
-    got = ctx.read(tbuf, field.dtype, (1 << n) * E.d).reshape(-1, E.d)
+    got = ctx.read(table.buffer, field.dtype, (1 << n) * E.d).reshape(-1, E.d)
     assert np.array_equal(got, R.eq_table(E, r[2:]))
 
 
@@ -96,8 +97,8 @@ def test_challenges_written_between_rounds_by_the_gpu(ctx, field, rng):
     r, alpha, rho = _challenges(E, rng, n)
     source = ctx.upload(np.concatenate([r, alpha[None], rho]))
     chal = ctx.buffer((2 * n + 1) * eb)
-    tbuf = ctx.upload(trace)
-    zc = G.ZerocheckGpu(ctx, field, ex.air, n, tbuf, public)
+    table = device_table.upload(ctx, trace, "trace")
+    zc = G.ZerocheckGpu(ctx, field, ex.air, n, table, public)
     off = 3  # base elements
     total = off + n * zc.npts * E.d + 2 * ex.air.width * E.d
     out = ctx.upload(np.full(total + 5, 7, dtype=field.dtype))
@@ -158,48 +159,11 @@ def _w_table(E, rho, gamma):
 def test_errors(ctx, field):
     ex = get_example("fibonacci")
     small = ctx.buffer(16)
-    with pytest.raises(ValueError, match="trace buffer holds"):
-        G.ZerocheckGpu(ctx, field, ex.air, 4, small, {"a0": 1, "b0": 1, "out": 1})
-    tbuf = ctx.buffer(2 * 16 * field.base.BYTES)
+    with pytest.raises(ValueError, match="trace table is 2 x 8"):
+        G.ZerocheckGpu(ctx, field, ex.air, 4, device_table.allocate(ctx, 2, 8, field.base.BYTES, "t"), {"a0": 1})
+    tbuf = device_table.allocate(ctx, 2, 16, field.base.BYTES, "trace")
     zc = G.ZerocheckGpu(ctx, field, ex.air, 4, tbuf, {"a0": 1, "b0": 1, "out": 1})
     with pytest.raises(ValueError, match="round 4 out of range"):
         zc.record_round(ctx.recorder(), 4, small, small, 0)
     with pytest.raises(ValueError, match="missing public input"):
         G.ZerocheckGpu(ctx, field, ex.air, 4, tbuf, {"a0": 1})
-
-
-@pytest.mark.parametrize("max_tables", [1, 3])
-def test_zerocheck_tables_split_over_bindings(field, rng, max_tables):
-    """A small binding limit splits the trace and the state into chunks of whole
-    tables.  Split tables need 9 or more storage bindings (14-19 here), over the
-    browser profile's 8: pinned to the "max" profile, whose adapters allow more
-    (the browser profile refuses, test below)."""
-    from wgprover.gpu import get_context
-
-    ctx = get_context(profile="max", int64=False)
-    ex = get_example("boolean")  # w = 5: 11 state tables
-    E = field.ext
-    n = 6 if field.base.BYTES == 4 else 5  # trace chunks stay 256-byte aligned
-    trace, public = ex.generate(field, n, rng)
-    r, alpha, rho = _challenges(E, rng, n)
-    col = (1 << n) * field.base.BYTES
-    max_binding = max(max_tables * col, (1 << n) * E.d * field.base.BYTES)  # eq0 must fit
-    tbuf = ctx.upload(trace)
-    zc = G.ZerocheckGpu(ctx, field, ex.air, n, tbuf, public, max_binding=max_binding)
-    assert zc.layout.state_chunks > 1
-    got = G.zerocheck(ctx, field, ex.air, n, trace, public, r, alpha, rho, max_binding=max_binding)
-    want = R.zerocheck(field, ex.air, n, trace, public, r, alpha, rho)
-    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-
-
-def test_zerocheck_split_refused_under_browser_limits(field, rng):
-    """Under webgpu-default (8 storage bindings) a split layout is refused in one
-    line before any pipeline is built."""
-    from wgprover.gpu import get_context
-
-    ctx = get_context(profile="webgpu-default")
-    ex = get_example("boolean")
-    n = 6
-    trace, public = ex.generate(field, n, rng)
-    with pytest.raises(MemoryError, match="needs 1[0-9] storage bindings .* this device allows 8"):
-        G.ZerocheckGpu(ctx, field, ex.air, n, ctx.upload(trace), public, max_binding=(1 << n) * 16)

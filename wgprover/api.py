@@ -263,7 +263,7 @@ def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path |
         on_stage("starting the GPU")
         check_fits(gpu_context(context), head.field, head.air, head.n, params, max_memory)
     on_stage("reading the trace")
-    tr = head.load()
+    tr = head.load(check=cpu)  # the GPU prover checks each chunk as it uploads it
     proof, info = _prove_columns(tr.field, tr.air, np.asarray(tr.columns), tr.public, params, cpu, context,
                                  on_stage, max_memory)
     write_proof_file(output, proof, tr.air)

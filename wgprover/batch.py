@@ -80,7 +80,7 @@ class ProveOptions:
 
     def prove_path(self, trace: str | Path, context) -> tuple[bytes, dict]:
         head, params = self.open(trace)
-        return self.prove(head.load(), params, context)
+        return self.prove(head.load(check=self.cpu), params, context)
 
 
 def one_line(e: BaseException) -> str:

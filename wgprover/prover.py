@@ -11,6 +11,7 @@ place into the proof buffer. It never imports the NumPy prover.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field as dc_field
 
@@ -21,11 +22,13 @@ from .field import Field
 from .gpu.device_memory import device_memory
 from .gpu.pool import buffer_pool
 from .memory_plan import MemoryPlan, check_bindings, check_budget, plan_memory
+from .gpu.upload import stream_upload
 from .pcs import pcs_for
 from .pcs.basefold.config import BasefoldParams
 from .proof import air_digest
 from .protocol import ConstraintViolation, Plan, check_trace, describe, make_statement, trace_shape
 from .sumcheck.gpu import record_zerocheck
+from .trace import check_canonical
 from .transcript.gpu import GpuChannel
 
 __all__ = ["ConstraintViolation", "ProveResult", "check_fits", "prove_gpu"]
@@ -59,19 +62,30 @@ def _zerocheck_sum_is_zero(field: Field, proof: bytes, offset: int, degree: int)
 def check_fits(ctx, field: Field, air: Air, n: int, params: BasefoldParams, max_memory: int | None = None) -> MemoryPlan:
     """Refuse, from the trace's shape alone (before any trace data is read), a
     proof whose memory plan exceeds the device's memory or the ``max_memory``
-    budget, or that needs a table no binding holds (docs/ARCHITECTURE.md §11).
-    Returns the plan (the buffer pool's key)."""
+    budget (docs/ARCHITECTURE.md §11), or that needs a table no binding holds:
+    a table not split across bindings (§9), or one trace column longer than a
+    segment (the NTT does not span row segments yet). Returns the plan (the
+    buffer pool's key)."""
     plan = plan_memory(field, air.width, n, air.degree + 1, params, air=air, limits=ctx.limits,
                        timestamps=ctx.has_timestamps)
     mem = device_memory(ctx)
     check_budget(plan, mem.nbytes, mem.source, max_memory)
     check_bindings(plan, ctx.segment_limit(), ctx.profile)
+    column = field.base.BYTES << n
+    if column > ctx.segment_limit():
+        raise MemoryError(f"one trace column of 2^{n} rows is {column / 2**20:.0f} MiB, over this device's "
+                          f"{ctx.segment_limit() / 2**20:.0f} MiB storage-binding limit ({ctx.profile} profile): "
+                          f"the NTT does not span row segments yet; use fewer rows")
     return plan
 
 
 def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, timestamps: bool):
-    """Upload the trace and record the whole proof; returns (proof buffer, phase names)."""
-    trace_buf = ctx.upload(trace, label="trace")
+    """Upload the trace and record the whole proof; returns (proof buffer, phase names).
+    The trace is a device table, split over bindings as the device needs
+    (docs/ARCHITECTURE.md §9)."""
+    # streamed from the (memory-mapped) trace in chunks, each checked for
+    # canonical values as it goes (docs/ARCHITECTURE.md §9)
+    trace = stream_upload(ctx, trace, "trace", functools.partial(check_canonical, field), elem_bytes=field.base.BYTES)
     proof_buf = ctx.buffer(plan.total + TIMESTAMP_BYTES, label="proof")
     ctx.write(proof_buf, plan.st.header_bytes())
     items = ctx.buffer(plan.total, label="items")  # kernel outputs, at their proof offsets
@@ -80,15 +94,15 @@ def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, 
     ch = GpuChannel(rec, field, plan, proof_buf, items)
     pcs = pcs_for(plan.st.params).gpu
     phase("commit")
-    first = pcs.record_commit(ch, field, trace_buf, plan)
+    first = pcs.record_commit(ch, field, trace, plan)
     ch.draw(plan.r_alpha)
     rec.flush()  # the GPU commits while the host records the rest (still no sync)
     phase("zerocheck")
-    record_zerocheck(ch, field, air, trace_buf, public, plan.zerocheck, plan.r_alpha)
+    record_zerocheck(ch, field, air, trace, public, plan.zerocheck, plan.r_alpha)
     ch.draw(plan.beta_gamma)
     rec.flush()
     phase("open")
-    pcs.record_open(ch, field, trace_buf, first, plan, phase)
+    pcs.record_open(ch, field, trace, first, plan, phase)
     names, _ = rec.resolve_timestamps(proof_buf, plan.total) if timestamps and ctx.has_timestamps else ([], None)
     rec.submit()
     return proof_buf, names
@@ -105,7 +119,7 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     buffers (gpu/pool.py); ``max_memory`` caps the plan's peak (bytes).
     """
     t_start = time.perf_counter()
-    trace, n = trace_shape(field, air, trace)
+    trace, n = trace_shape(field, air, trace, check=False)  # values: checked as they upload
     fits = check_fits(ctx, field, air, n, params, max_memory)
     plan = describe(make_statement(field, air, n, public, params, air_digest(air)))
     host = {"setup": time.perf_counter() - t_start}

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..field.power import square_and_multiply
+from ..gpu.table_wgsl import Bindings, TableShape
 from .bytecode import ProgramTooLong, assemble
 from .language import Add, Air, Col, Const, Expr, Mul, Neg, Per, Pow, Pub, Sub
 
@@ -47,22 +48,24 @@ _SMALL = 1 << 16
 
 @dataclass(frozen=True)
 class Layout:
-    """How the zerocheck tables are split over storage bindings (chunks of whole tables).
+    """How the zerocheck tables are split over storage bindings
+    (docs/ARCHITECTURE.md §9): the shapes of the trace (w base columns of 2^n),
+    of eq(r, .) read by round 0 (one extension column of 2^n) and of the state
+    (2w + 1 extension tables of 2^(n-1), both ping-pong halves cut alike).
+    One segment each unless a table exceeds the device's segment limit."""
 
-    ``trace_chunks`` bindings of ``cols_per_trace_chunk`` trace columns each, and
-    ``state_chunks`` bindings of ``tables_per_state_chunk`` state tables each
-    (the state has 2w + 1 tables).  One chunk each unless a table set exceeds
-    the device's storage binding limit.
-    """
-
-    trace_chunks: int
-    cols_per_trace_chunk: int
-    state_chunks: int
-    tables_per_state_chunk: int
+    trace: TableShape
+    eq: TableShape
+    state: TableShape
 
     @staticmethod
     def single(width: int) -> "Layout":
-        return Layout(1, width, 1, 2 * width + 1)
+        return Layout(TableShape.whole(width), TableShape.whole(1), TableShape.whole(2 * width + 1))
+
+    @property
+    def storage_bindings(self) -> int:
+        """Storage bindings of the generated kernels: the tables, per, chal, pubc, aux."""
+        return self.trace.nseg + self.eq.nseg + 2 * self.state.nseg + 4
 
 
 @dataclass(frozen=True)
@@ -362,56 +365,22 @@ class _Inline:
         return eval_function(mode, combine(seg, mode, run, g))
 
 
-def _chunked(name: str, count: int, per: int, stride: str, index: str, body: str) -> list[str]:
-    """Statements selecting chunk ``index / per`` of bindings name0..name{count-1}."""
-    if count == 1:
-        return [body.format(buf=f"{name}0", i=f"{index} * {stride}")]
-    lines = [f"switch ({index} / {per}u) {{"]
-    for c in range(count):
-        label = "default" if c == count - 1 else f"case {c}u"
-        stmt = body.format(buf=f"{name}{c}", i=f"({index} - {c * per}u) * {stride}")
-        lines.append(f"    {label}: {{ {stmt} }}")
-    lines.append("}")
-    return lines
-
-
 def _bindings(layout: Layout, program: bool) -> str:
-    """Binding declarations and chunk-hiding load/store functions."""
-    decl: list[str] = []
-    b = 0
-
-    def add(text: str) -> None:
-        nonlocal b
-        decl.append(f"@group(0) @binding({b}) {text};")
-        b += 1
-
-    for c in range(layout.trace_chunks):
-        add(f"var<storage, read> zc_trace{c}: array<Fe>")
-    for c in range(layout.state_chunks):
-        add(f"var<storage, read> zc_st{c}: array<Ef>")
-    add("var<storage, read> zc_per: array<Ef>")
-    add("var<storage, read> zc_chal: array<Ef>")
-    add("var<storage, read> zc_pubc: array<Fe>")
-    add("var<storage, read_write> zc_aux: array<Ef>")
-    for c in range(layout.state_chunks):
-        add(f"var<storage, read_write> zc_out{c}: array<Ef>")
-    add("var<uniform> zp: ZcParams")
+    """Binding declarations and the tables' segment accessors (gpu/table_wgsl.py),
+    which sumcheck_zerocheck.wgsl reads and writes the tables through."""
+    b = Bindings()
+    b.table("zc_trace", "Fe", layout.trace)
+    b.table("zc_eq0", "Ef", layout.eq)
+    b.table("zc_st", "Ef", layout.state)
+    b.var("var<storage, read> zc_per: array<Ef>")
+    b.var("var<storage, read> zc_chal: array<Ef>")
+    b.var("var<storage, read> zc_pubc: array<Fe>")
+    b.var("var<storage, read_write> zc_aux: array<Ef>")
+    b.table("zc_out", "Ef", layout.state, "read_write", load=False)
+    b.var("var<uniform> zp: ZcParams")
     if program:
-        add("var<uniform> zc_prog: array<vec4<u32>, ZC_NOPS>")
-    t, s = layout, layout
-    fns = [
-        ("fn zc_tr_load(c: u32, i: u32) -> Fe {",
-         _chunked("zc_trace", t.trace_chunks, t.cols_per_trace_chunk, "zp.size", "c", "return {buf}[{i} + i];")),
-        ("fn zc_st_load(t: u32, i: u32) -> Ef {",
-         _chunked("zc_st", s.state_chunks, s.tables_per_state_chunk, "zp.size", "t", "return {buf}[{i} + i];")),
-        ("fn zc_out_store(t: u32, i: u32, v: Ef) {",
-         _chunked("zc_out", s.state_chunks, s.tables_per_state_chunk, "zp.half", "t", "{buf}[{i} + i] = v;")),
-        ("fn zc_out_part(i: u32, v: Ef) {", ["zc_out0[i] = v;"]),
-    ]
-    out = decl[:]
-    for sig, body in fns:
-        out += ["", sig] + ["    " + ln for ln in body] + ["}"]
-    return "\n".join(out)
+        b.var("var<uniform> zc_prog: array<vec4<u32>, ZC_NOPS>")
+    return b.source()
 
 
 def _interpreted(seg: Segments, mode: str, spans: dict) -> str:

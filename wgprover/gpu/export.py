@@ -52,23 +52,20 @@ def _proofs(ctx, field, air) -> None:
 
 def _size_variants(ctx, field, air, seen: list[KernelSpec]) -> None:
     """Build, inside the capture, the variants of captured kernels that other
-    trace sizes select: every NTT tile size and every zerocheck binding layout."""
-    from ..air.codegen import zerocheck_kernel
+    trace sizes select: every NTT tile size, and the sumcheck kernels of every
+    table split (docs/ARCHITECTURE.md §9)."""
     from ..ntt.gpu import tile_kernels
-    from ..sumcheck.gpu import plan_layout
+    from ..pcs.basefold.gpu import commit_kernel_variants
+    from ..sumcheck.gpu import kernel_variants
 
-    layouts = set()
     for n in range(1, field.base.TWO_ADICITY + 1):
         try:
-            layouts.add(plan_layout(ctx, field, air.width, n, ctx.max_binding()))
+            kernel_variants(ctx, field, air, n)
+            commit_kernel_variants(ctx, field, air.width, n)
         except MemoryError:  # this size does not fit the device at all
             continue
-    for files, entry, generated, tiled in {(s.files, s.entry, s.generated, "TILE" in dict(s.constants)) for s in seen}:
-        if tiled:
-            tile_kernels(ctx, field, list(files), entry)
-        if generated:
-            for lay in layouts:
-                zerocheck_kernel(ctx, field, air, entry, lay)
+    for files, entry in {(s.files, s.entry) for s in seen if "TILE" in dict(s.constants)}:
+        tile_kernels(ctx, field, list(files), entry)
 
 
 def proof_kernels(ctx, field, air) -> list[KernelSpec]:

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu import table_access
+from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
+from wgprover.gpu.table_wgsl import Bindings, TableShape
 from wgprover.hemera import gpu as hemera_gpu
 
 from .reference import check_shape
@@ -27,8 +30,8 @@ class MerkleTree:
 
     buffer: object  # digests (4 Goldilocks, 32 bytes) of all levels back to back
     field: Field
-    mat_buf: object
-    mat_offset: int  # bytes
+    mat: DeviceTable  # the committed matrix, possibly in several segments (ARCHITECTURE §9)
+    mat_offset: int  # bytes (a one-segment matrix only)
     rows: int
     width: int
     elems_per_entry: int
@@ -65,8 +68,26 @@ def tree_bytes(rows: int, log_leaf_rows: int = 0) -> int:
     return (2 * (rows >> log_leaf_rows) - 1) * DIGEST_BYTES
 
 
-def _kernel(ctx, field: Field, entry: str):
-    return hemera_gpu.kernel(ctx, "merkle", entry, field=field)
+MK_OTHER = ("var<storage, read_write> mk_tree: array<Gl>", "var<storage, read> mk_idx: array<u32>",
+            "var<storage, read_write> mk_out_gl: array<Gl>", "var<storage, read_write> mk_out_fe: array<Fe>",
+            "var<uniform> mk_params: MerkleParams")  # shaders/merkle.wgsl's bindings after mk_mat's
+
+
+def _kernel(ctx, field: Field, entry: str, shape: TableShape | None = None, what: str = "Merkle matrix"):
+    """A merkle.wgsl kernel reading a matrix cut as ``shape`` (in Fe units:
+    table_access.fe_shape; None: one segment) through the generated mk_mat
+    accessor (gpu/table_wgsl.py)."""
+    hemera_gpu.tables(ctx)
+    b = Bindings().table("mk_mat", "Fe", shape or TableShape.whole(1))
+    for text in MK_OTHER:
+        b.var(text)
+    table_access.check_binding_count(ctx, b, 1, what)  # + HEMERA_RC in group 1
+    return ctx.kernel(field, hemera_gpu.PERM_FILES + ["merkle"], entry, {"WG": WG}, generated=b.source())
+
+
+def _mat_kernel(ctx, field: Field, entry: str, mat: DeviceTable):
+    return _kernel(ctx, field, entry, table_access.fe_shape(mat, np.dtype(field.dtype).itemsize),
+                   f"Merkle matrix {mat.label!r}")
 
 
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
@@ -82,9 +103,27 @@ def _aligned(offset: int, unit: int, what: str) -> int:
     return offset // unit
 
 
+def _as_table(ctx, mat, rows: int, width: int, elem_bytes: int, mat_offset: int) -> DeviceTable:
+    """``mat`` as a device table: a DeviceTable as it is, a plain buffer as one
+    segment (then the matrix may start at ``mat_offset`` bytes)."""
+    if isinstance(mat, DeviceTable):
+        if (mat.cols, mat.rows, mat.elem_bytes) != (width, rows, elem_bytes) or mat_offset:
+            raise ValueError(f"table {mat.label!r} is {mat.cols}x{mat.rows} of {mat.elem_bytes}-byte entries, "
+                             f"not the {width}x{rows} matrix of {elem_bytes}-byte entries committed (offset {mat_offset})")
+        return mat
+    need = mat_offset + rows * width * elem_bytes
+    if need > mat.size:
+        raise ValueError(f"matrix buffer holds {mat.size} bytes, the {rows}x{width} matrix needs {need}")
+    if mat.size > ctx.max_binding():
+        raise ValueError(f"matrix buffer of {mat.size} bytes exceeds the storage binding limit "
+                         f"{ctx.max_binding()} ({ctx.profile} profile); pass a DeviceTable")
+    return table_access.whole(mat, width, rows, elem_bytes, label="merkle-matrix")
+
+
 def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: int = 0,
            elems_per_entry: int = 1, mat_offset: int = 0, tree_buf=None) -> MerkleTree:
-    """Record the Merkle commitment of a column-major matrix in ``mat_buf``.
+    """Record the Merkle commitment of a column-major matrix: ``mat_buf`` is a
+    buffer or a DeviceTable whose segments the leaf kernel reads in place.
 
     Leaves of 2^log_leaf_rows rows x width columns x elems_per_entry
     coefficients are hashed with hemera hash_elements, then every level is
@@ -95,29 +134,31 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     n = check_shape(rows, width, log_leaf_rows, elems_per_entry)
     esize = np.dtype(field.dtype).itemsize
     _aligned(mat_offset, esize, "matrix")
-    need = mat_offset + rows * width * elems_per_entry * esize
-    if need > mat_buf.size:
-        raise ValueError(f"matrix buffer holds {mat_buf.size} bytes, the {rows}x{width} matrix needs {need}")
-    if mat_buf.size > ctx.max_binding():
-        raise ValueError(f"matrix buffer of {mat_buf.size} bytes exceeds the storage binding limit "
-                         f"{ctx.max_binding()} ({ctx.profile} profile)")
-    tree = MerkleTree(tree_buf, field, mat_buf, mat_offset, rows, width, elems_per_entry, log_leaf_rows, n)
+    mat = _as_table(ctx, mat_buf, rows, width, elems_per_entry * esize, mat_offset)
+    tree = MerkleTree(tree_buf, field, mat, mat_offset, rows, width, elems_per_entry, log_leaf_rows, n)
     if tree_buf is None:
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    k = _kernel(ctx, field, "merkle_leaves")
+    k = _mat_kernel(ctx, field, "merkle_leaves", mat)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
     states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
-        rec.dispatch(k, [mat_buf, tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
+        rec.dispatch(k, [*mat.bindings(), tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
                          _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
     offs = tree.level_offsets
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
     return tree
+
+
+def kernel_variants(ctx, field: Field, shape: TableShape) -> None:
+    """Build the kernels that read a matrix cut as ``shape`` (Fe units), for
+    ``wgprove shaders`` (gpu/export.py)."""
+    for entry in ("merkle_leaves", "merkle_open_leaves"):
+        _kernel(ctx, field, entry, shape)
 
 
 def open_paths(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: int,
@@ -144,10 +185,10 @@ def open_leaves(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: 
     esize = np.dtype(tree.field.dtype).itemsize
     idx_off = _aligned(indices_offset, 4, "indices")
     out_off = _aligned(out_offset, esize, "leaf output")
-    k = _kernel(rec.ctx, tree.field, "merkle_open_leaves")
+    k = _mat_kernel(rec.ctx, tree.field, "merkle_open_leaves", tree.mat)
     threads = count * tree.leaf_size
-    rec.dispatch(k, [tree.mat_buf, rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"), out_buf,
-                     _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
+    rec.dispatch(k, [*tree.mat.bindings(), rec.ctx.placeholder("merkle-tree"), indices_buf, rec.ctx.placeholder("merkle-gl"),
+                     out_buf, _params(tree, idx_off, count, out_off)], (threads + WG - 1) // WG)
 
 
 def read_root(ctx, tree: MerkleTree) -> np.ndarray:

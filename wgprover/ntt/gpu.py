@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from wgprover.field import Field
+from wgprover.gpu import table_access
+from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
 from wgprover.gpu.tables import declare
 
@@ -243,6 +245,8 @@ def record_lde(
     """Coset LDE: ``cols`` columns of 2^log_n natural-order coefficients in
     ``src_buf`` -> ``cols`` codewords of L = 2^(log_n + log_blowup) in ``dst_buf``
     (column-major), cw[i] = f(shift · ω_L^bitrev(i)). ``src_buf`` is unchanged.
+    Both are buffers, or ``dst_buf`` is a DeviceTable (and ``src_buf`` one or a
+    buffer of one segment; ``_lde_segments`` says which splits work).
 
     Each codeword is 2^R size-2^n forward NTTs of scaled copies (docs/NTT.md §2):
     the first pass reads the source and scales it on the fly, so the LDE costs
@@ -256,30 +260,70 @@ def record_lde(
         raise ValueError("lde: source and destination must be different buffers")
     tb = _tile(ctx, field, log_n + log_blowup + (cols - 1).bit_length(), tile_log)
     fwd, _, consts = _tables(ctx, field, log_n)
-    scale = _lde_scale(ctx, field, log_n, log_blowup, shift)
+    tables = (fwd, consts, _lde_scale(ctx, field, log_n, log_blowup, shift))
+    kernels = (_kernel(ctx, field, _LDE_FILES, "lde", tb), _kernel(ctx, field, _NTT_FILES, "forward", tb))
     passes = passes_for(ctx, field, log_n, tb)
-    k_first = _kernel(ctx, field, _LDE_FILES, "lde", tb)
-    k_rest = _kernel(ctx, field, _NTT_FILES, "forward", tb)
-    B, log_l = field.base.BYTES, log_n + log_blowup
-    for c0, cc in _chunks(ctx, B << log_l, 1 << log_l, cols, "lde"):
-        dst = (dst_buf, c0 * (B << log_l), cc * (B << log_l))
-        src = (src_buf, c0 * (B << log_n), cc * (B << log_n))
-        total = cc << log_l  # destination = cc·2^R columns of 2^log_n
-        prm, tiles = _params(log_n, passes[0], total, tb, aux=log_blowup)
-        rec.dispatch(k_first, [dst, fwd, consts, prm, src, scale], tiles)
-        for p in passes[1:]:
-            prm, tiles = _params(log_n, p, total, tb)
-            rec.dispatch(k_rest, [dst, fwd, consts, prm], tiles)
+    if isinstance(dst_buf, DeviceTable):
+        if not isinstance(src_buf, DeviceTable):
+            src_buf = table_access.whole(src_buf, cols, 1 << log_n, field.base.BYTES, label="lde-src")
+        pieces = _lde_segments(src_buf, dst_buf, log_n, log_blowup)
+    else:
+        B, log_l = field.base.BYTES, log_n + log_blowup
+        pieces = [((src_buf, c0 * (B << log_n), cc * (B << log_n)), (dst_buf, c0 * (B << log_l), cc * (B << log_l)),
+                   cc << log_l, 0) for c0, cc in _chunks(ctx, B << log_l, 1 << log_l, cols, "lde")]
+    for src, dst, total, first in pieces:
+        _record_lde_piece(rec, kernels, tables, src, dst, total, log_n, log_blowup | first << 8, passes, tb)
+
+
+def _record_lde_piece(rec, kernels, tables, src, dst, total: int, log_n: int, aux: int, passes, tb: int) -> None:
+    """The LDE's passes over one destination binding of ``total`` elements (2^log_n blocks)."""
+    (k_first, k_rest), (fwd, consts, scale) = kernels, tables
+    prm, tiles = _params(log_n, passes[0], total, tb, aux=aux)
+    rec.dispatch(k_first, [dst, fwd, consts, prm, src, scale], tiles)
+    for p in passes[1:]:
+        prm, tiles = _params(log_n, p, total, tb)
+        rec.dispatch(k_rest, [dst, fwd, consts, prm], tiles)
+
+
+def _lde_segments(src: DeviceTable, dst: DeviceTable, log_n: int, log_blowup: int) -> list[tuple]:
+    """(source binding, destination binding, elements, first block) per destination
+    segment: a segment holds whole 2^log_n blocks (cosets) of its columns, all of
+    them extending columns of one source segment (ARCHITECTURE §9)."""
+    out = []
+    for d in dst.segments:
+        owners = src.segments_of_columns(d.col, d.ncols)
+        if d.nrows < 1 << log_n or len(owners) != 1 or owners[0].nrows != 1 << log_n:
+            raise MemoryError(
+                f"lde: destination segment (columns {d.col}+{d.ncols}, rows {d.row}+{d.nrows}) is not whole 2^{log_n}-row "
+                f"blocks of one source segment; an NTT across row segments is not supported")
+        s = owners[0]
+        first = ((d.col - s.col) << log_blowup) + (d.row >> log_n)
+        if first >= 1 << 24:  # packed above R in NttPass.aux (shaders/ntt_lde.wgsl)
+            raise MemoryError(f"lde: source segment of {s.ncols} columns is too wide for one destination binding")
+        out.append((s.binding, d.binding, d.ncols * d.nrows, first))
+    return out
+
+
+def _segments_of(table, log_n: int, what: str) -> list[tuple]:
+    """(buffer, columns) per segment of a table split by whole columns of 2^log_n."""
+    for s in table.segments:
+        if s.nrows != 1 << log_n:
+            raise MemoryError(f"{what}: a column of 2^{log_n} rows spans several bindings of table {table.label!r}; "
+                              f"a transform across row segments is not supported")
+    return [(s.buffer, s.ncols) for s in table.segments]
 
 
 def record_mobius(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:
     """In place: evaluation tables on {0,1}^log_n -> monomial coefficients
-    (for each bit i: t[x | 2^i] -= t[x]); several variables per pass."""
+    (for each bit i: t[x | 2^i] -= t[x]); several variables per pass. ``buf`` is
+    a buffer or a DeviceTable split by whole columns (each segment in turn)."""
     ctx = rec.ctx
     _check(field, log_n, cols)
     if log_n:
         tb = _tile(ctx, field, log_n + (cols - 1).bit_length(), tile_log)
-        _record_tiled(rec, field, _MOBIUS_FILES, "mobius", buf, log_n, cols, passes_for(ctx, field, log_n, tb), tb)
+        parts = _segments_of(buf, log_n, "mobius") if isinstance(buf, DeviceTable) else [(buf, cols)]
+        for part, pc in parts:
+            _record_tiled(rec, field, _MOBIUS_FILES, "mobius", part, log_n, pc, passes_for(ctx, field, log_n, tb), tb)
 
 
 def record_zeta(rec, field: Field, buf, log_n: int, cols: int, *, tile_log: int | None = None) -> None:

@@ -11,11 +11,14 @@ the verifier's side is ``verify.verify_open``. Nothing here reads back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from ...gpu import device_table, table_access, table_wgsl
+from ...gpu.device_table import DeviceTable
 from ...gpu.recorder import u32s
+from ...gpu.table_wgsl import Bindings, TableShape, shape_of
 from ...gpu.tables import declare
 from ...merkle import gpu as merkle_gpu
 from ...ntt import gpu as ntt_gpu
@@ -52,18 +55,50 @@ def _groups(threads: int) -> int:
 # -- kernel wrappers ------------------------------------------------------------------
 
 
+FOLD_OTHER = ("var<storage, read> fold_ext: array<Ef>", "var<storage, read> fold_h: array<Fe>",
+              "var<storage, read> fold_chal: array<Ef>", "var<storage, read_write> fold_out: array<Fe>",
+              "var<uniform> fold_p: FoldParams")  # shaders/basefold.wgsl's bindings after fold_base's
+
+
+def _kernel(ctx, field, entry: str, base: TableShape | None = None, what: str = "codeword table"):
+    """A basefold.wgsl kernel reading a layer-0 table cut as ``base`` (None: one
+    segment) through the generated fold_base accessor (gpu/table_wgsl.py)."""
+    b = Bindings().table("fold_base", "Fe", base or TableShape.whole(1))
+    for text in FOLD_OTHER:
+        b.var(text)
+    table_access.check_binding_count(ctx, b, 0, what)
+    return ctx.kernel(field, ["basefold"], entry, {"WG": WG}, generated=b.source())
+
+
+def commit_kernel_variants(ctx, field, w: int, n: int) -> None:
+    """Build the kernels reading codeword0 as it splits for a w x 2^n trace at
+    every blowup (``wgprove shaders`` exports sizes it does not record:
+    gpu/export.py), but splits over the binding budget (proofs refuse those)."""
+    for log_blowup in range(1, 7):
+        shape = table_wgsl.plan(w, 1 << (n + log_blowup), field.base.BYTES, ctx.segment_limit())
+        try:
+            _kernel(ctx, field, "fold_first", shape)
+            merkle_gpu.kernel_variants(ctx, field, shape)
+        except MemoryError:
+            continue
+
+
 def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: int, steps: int,
                       first_slot: int, beta_slot: int) -> None:
-    """Combine the ``width`` base columns of ``cw0`` (length ``size_in``) with powers of
-    beta, fold ``steps`` times with challenges from ``first_slot`` into ``out`` (Ef)."""
-    k = rec.ctx.kernel(field, ["basefold"], "fold_first", {"WG": WG})
+    """Combine the ``width`` base columns of ``cw0`` (length ``size_in``; a buffer
+    or a DeviceTable) with powers of beta, fold ``steps`` times with challenges
+    from ``first_slot`` into ``out`` (Ef)."""
+    ctx = rec.ctx
+    if not isinstance(cw0, DeviceTable):
+        cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
+    k = _kernel(ctx, field, "fold_first", shape_of(cw0), f"codeword table {cw0.label!r}")
     prm = u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, 0)  # FoldParams: 8 words
-    rec.dispatch(k, [cw0, rec.ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
+    rec.dispatch(k, [*cw0.bindings(), ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
 
 
 def record_fold_next(rec, field, layer, h, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
     """Fold the extension codeword ``layer`` ``steps`` times into ``out``."""
-    k = rec.ctx.kernel(field, ["basefold"], "fold_next", {"WG": WG})
+    k = _kernel(rec.ctx, field, "fold_next")
     prm = u32s(size_in, 0, steps, first_slot, 0, 0, 0, 0)
     rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), layer, h, challenges, out, prm], _groups(size_in >> steps))
 
@@ -71,7 +106,7 @@ def record_fold_next(rec, field, layer, h, challenges, out, size_in: int, steps:
 def record_final_poly(rec, field, codeword, challenges, out, out_offset: int, f: int) -> None:
     """Monomial coefficients of the final polynomial (2^f Ef) from the first 2^f
     positions of ``codeword`` into ``out`` at base-element ``out_offset``."""
-    k = rec.ctx.kernel(field, ["basefold"], "final_poly")
+    k = _kernel(rec.ctx, field, "final_poly")
     consts = FINAL_CONSTS.get(rec.ctx, field, f)
     prm = u32s(0, 0, 0, 0, 0, out_offset, f, 0)
     rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), codeword, consts, challenges, out, prm], 1)
@@ -91,18 +126,36 @@ def record_shift_indices(rec, field, aux, src_word: int, dst_word: int, count: i
 class GpuLayer:
     """A committed codeword on the device: layer 0 is w base columns, later ones Ef."""
 
-    buffer: object
+    buffer: object  # layer 0: the codeword DeviceTable; later layers: one buffer
     tree: merkle_gpu.MerkleTree
 
 
-def record_commit(ch, field, trace_buf, plan) -> GpuLayer:
-    """Möbius -> Reed-Solomon encode -> Merkle over folding cosets; sends root0."""
+def _coefficients(ctx, cw0: DeviceTable, n: int, fe_bytes: int) -> DeviceTable:
+    """The coefficient table, cut like codeword0's column groups, so that each
+    codeword segment extends the columns of exactly one coefficient segment
+    (ntt.gpu._lde_segments; docs/ARCHITECTURE.md §9)."""
+    segs = []
+    for col, ncols in sorted({(s.col, s.ncols) for s in cw0.segments}):
+        part = device_table.allocate(ctx, ncols, 1 << n, fe_bytes, f"coefficients[{col}]")
+        if not part.whole:
+            raise MemoryError(f"a coefficient column of 2^{n} rows ({fe_bytes << n} bytes) exceeds this device's "
+                              f"{ctx.segment_limit()}-byte binding; an NTT across row segments is not supported")
+        segs.append(replace(part.segments[0], col=col))
+    return DeviceTable(cw0.cols, 1 << n, fe_bytes, tuple(segs), "coefficients")
+
+
+def record_commit(ch, field, trace, plan) -> GpuLayer:
+    """Möbius -> Reed-Solomon encode -> Merkle over folding cosets; sends root0.
+    ``trace`` is a DeviceTable (or one buffer); every table here may span
+    several bindings (docs/ARCHITECTURE.md §9)."""
     rec, ctx, sc = ch.rec, ch.rec.ctx, plan.sched
     n, w, fe = plan.st.n, plan.st.width, field.base.BYTES
-    coeffs = ctx.buffer(w * fe << n, label="coefficients")
-    rec.copy(trace_buf, 0, coeffs, 0, w * fe << n)
+    if not isinstance(trace, DeviceTable):
+        trace = table_access.whole(trace, w, 1 << n, fe, label="trace")
+    cw0 = device_table.allocate(ctx, w, 1 << sc.log_len(0), fe, "codeword0")
+    coeffs = _coefficients(ctx, cw0, n, fe)
+    table_access.record_copy(rec, trace, coeffs)
     ntt_gpu.record_mobius(rec, field, coeffs, n, w)
-    cw0 = ctx.buffer(w * fe << sc.log_len(0), label="codeword0")
     ntt_gpu.record_lde(rec, field, coeffs, cw0, n, plan.st.params.log_blowup, w)
     tree = merkle_gpu.commit(rec, field, cw0, 1 << sc.log_len(0), w, log_leaf_rows=sc.steps[0])
     ch.send(plan.root0, tree.buffer, tree.root_offset)
@@ -144,11 +197,12 @@ def record_queries(ch, field, layers: list[GpuLayer], plan) -> None:
         merkle_gpu.open_paths(rec, layer.tree, aux, 4 * word, q, ch.proof, lq.paths.offset)
 
 
-def record_open(ch, field, trace_buf, first: GpuLayer, plan, phase=lambda name: None) -> None:
+def record_open(ch, field, trace, first: GpuLayer, plan, phase=lambda name: None) -> None:
     """Open the zerocheck claims: the batch sumcheck, folding with the same
-    challenges, then (phase "queries") grinding and the query openings."""
+    challenges, then (phase "queries") grinding and the query openings.
+    ``trace`` is the DeviceTable ``record_commit`` read."""
     rec, chal, n = ch.rec, ch.challenges, plan.st.n
-    ps = ProductSumcheckGpu(rec.ctx, field, n, trace_buf, plan.st.width)
+    ps = ProductSumcheckGpu(rec.ctx, field, n, trace, plan.st.width)
     bg = plan.beta_gamma
     ps.record_setup(rec, chal, bg.slot_of("beta"), plan.zerocheck.rho_slot, bg.slot_of("gamma"))
     layers = [first]
