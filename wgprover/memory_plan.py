@@ -44,7 +44,10 @@ MERKLE_PERMS = 1024  # hemera.gpu.MAX_PERMS_PER_INVOCATION: leaf blocks per disp
 # Tables stored as device tables across bindings (gpu/device_table.py, §9): the
 # binding limit does not refuse them. The segment helpers add their tables here;
 # every other table must fit one binding (``unsplit_over_binding``).
-SPLIT_TABLES: frozenset[str] = frozenset()
+SPLIT_TABLES: frozenset[str] = frozenset({
+    "trace", "coefficients", "codeword0",  # pcs/basefold/gpu.py record_commit
+    "zc-eq", "zc-state-a", "zc-state-b", "ps-state-a", "ps-state-b",  # sumcheck/gpu.py
+})
 
 
 @dataclass(frozen=True)
