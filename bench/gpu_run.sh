@@ -31,13 +31,15 @@ for what in "$@"; do
     compile_modes) python3 bench/compile.py --modes inline,interp,hybrid --scope zerocheck --no-warm --json "$OUTDIR/compile_modes.json" ;;
     startup)  python3 bench/startup.py --json "$OUTDIR/startup.json" ;;
     bbmont)   python3 bench/bbmont.py --json "$OUTDIR/bbmont.json" ;;
-    large)    python3 bench/large.py --cases "${LARGE_CASES:-power16@22,power16@24,power64@22,power256@20,fibonacci@27,power16@24:babybear}" --json "$OUTDIR/large.json" ;;
+    large)    # one process per case: the peak memory of each proof alone (nvidia-smi)
+              for c in $(echo "${LARGE_CASES:-power16@22,power16@24,power64@22,power256@20,fibonacci@27,power16@24:babybear}" | tr , ' '); do
+                python3 bench/large.py --cases "$c" --json "$OUTDIR/large_${c//[@:]/_}.json" | grep -v '^{'; done ;;
     tables)   python3 bench/tables.py --fields goldilocks,babybear --log-n 20,24 --json "$OUTDIR/tables.json" ;;
     first)    python3 bench/tables.py --fields goldilocks --log-n 20 --first-proof power:20 --json "$OUTDIR/tables_first.json" ;;
     throughput) python3 -m wgprover.cli info --adapters 0,0 | tail -4
               python3 bench/throughput.py --json "$OUTDIR/throughput.json"
               python3 bench/throughput.py --workers-per-adapter 2 --process-count 0 --json "$OUTDIR/throughput_2workers.json" ;;
-    scaling)  for a in 0 0-1 all; do python3 bench/throughput.py --cases fibonacci:16,power:20 --adapters $a --count 64 --process-count 0 --json "$OUTDIR/scaling_$a.json"; done ;;
+    scaling)  for a in 0 all; do python3 bench/throughput.py --cases fibonacci:16,power:20 --adapters $a --count 64 --process-count 0 --json "$OUTDIR/scaling_$a.json"; done ;;
     verify)   python3 bench/verify.py --process --json "$OUTDIR/verify_process.json" ;;
     tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
     *)        echo "unknown benchmark $what" ;;
