@@ -19,6 +19,7 @@ from wgprover.gpu import device_table, get_context
 from wgprover.gpu.table_wgsl import allocate_as, locate, plan, shape_of
 from wgprover.sumcheck import gpu as G
 from wgprover.sumcheck import reference as R
+from test_sumcheck_gpu import product_matches_reference  # tests/ is on sys.path (rootdir conftest)
 
 PATHS = {"portable": {"int64": False}, "int64": {"int64": True}}
 
@@ -122,16 +123,6 @@ PS_CASES = [pytest.param(GOLDILOCKS, "cols", 6, 3, 512, id="goldilocks-cols"),
 PS_BROWSER = {"goldilocks": (6, 3, 1024), "babybear": (6, 5, 1024)}
 
 
-def _product(ctx, field, rng, n, w):
-    E = field.ext
-    trace = field.base.random(rng, (w, 1 << n))
-    beta, gamma = E.random(rng, ()), E.random(rng, ())
-    rho, c = E.random(rng, n), E.random(rng, n)
-    got = G.product_sumcheck(ctx, field, n, trace, beta, rho, gamma, c, max_partials=3)
-    want = R.product_sumcheck(field, n, trace, beta, rho, gamma, c)
-    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
-
-
 @pytest.mark.parametrize("path", list(PATHS))
 @pytest.mark.parametrize("field, axis, n, w, cap", PS_CASES)
 def test_product_sumcheck_on_split_tables(monkeypatch, rng, path, field, axis, n, w, cap):
@@ -140,7 +131,7 @@ def test_product_sumcheck_on_split_tables(monkeypatch, rng, path, field, axis, n
     state_shape = plan(2, 1 << n, field.ext.d * field.base.BYTES, cap)
     assert trace_shape.nseg > 1 and trace_shape.by_rows == (axis == "rows")
     assert state_shape.nseg > 1 and state_shape.by_rows
-    _product(ctx, field, rng, n, w)
+    product_matches_reference(ctx, field, rng, n, w)
 
 
 def test_product_sumcheck_split_under_browser_limits(monkeypatch, field, rng):
@@ -149,7 +140,7 @@ def test_product_sumcheck_split_under_browser_limits(monkeypatch, field, rng):
     trace_shape = plan(w, 1 << n, field.base.BYTES, cap)
     state_shape = plan(2, 1 << n, field.ext.d * field.base.BYTES, cap)
     assert trace_shape.nseg == 2 and state_shape.nseg == 2 and not state_shape.by_rows
-    _product(ctx, field, rng, n, w)
+    product_matches_reference(ctx, field, rng, n, w)
 
 
 def test_product_sumcheck_refused_over_browser_bindings(monkeypatch, field):

@@ -130,8 +130,9 @@ def test_zerocheck_on_every_gpu_path(any_ctx, field, rng):
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
 
 
-@pytest.mark.parametrize("n, w", [(1, 1), (4, 3), (8, 2)])
-def test_product_sumcheck(ctx, field, rng, n, w):
+def product_matches_reference(ctx, field, rng, n: int, w: int):
+    """GPU product sumcheck on a random w x 2^n trace == the NumPy twin; returns
+    (trace, beta, rho, gamma, c, GPU output) for further checks."""
     E = field.ext
     trace = field.base.random(rng, (w, 1 << n))
     beta, gamma = E.random(rng, ()), E.random(rng, ())
@@ -139,6 +140,13 @@ def test_product_sumcheck(ctx, field, rng, n, w):
     got = G.product_sumcheck(ctx, field, n, trace, beta, rho, gamma, c, max_partials=3)
     want = R.product_sumcheck(field, n, trace, beta, rho, gamma, c)
     assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])
+    return trace, beta, rho, gamma, c, got
+
+
+@pytest.mark.parametrize("n, w", [(1, 1), (4, 3), (8, 2)])
+def test_product_sumcheck(ctx, field, rng, n, w):
+    E = field.ext
+    trace, beta, rho, gamma, c, got = product_matches_reference(ctx, field, rng, n, w)
     # the claim chain closes with the verifier's O(n) evaluation of W(c)
     claim = R.field_sum(field.base, E.mul(_g_table(E, trace, beta), _w_table(E, rho, gamma)))
     final = R.verify_rounds(E, claim, got[0], c)

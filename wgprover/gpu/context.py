@@ -171,13 +171,16 @@ class GpuContext:
         import wgpu
 
         size = max(16, (int(nbytes) + 15) // 16 * 16)
-        if size > self.limits["max-buffer-size"]:
-            raise MemoryError(
-                f"buffer {label!r} needs {size} bytes, over this device's max-buffer-size "
-                f"{self.limits['max-buffer-size']} ({self.profile} profile)"
-            )
         if usage is None:
             usage = wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC | wgpu.BufferUsage.COPY_DST
+        # WGPROVER_MAX_BINDING lowers the limit for storage tables only (§9): a
+        # uniform arena or a timestamp buffer is never a table to split
+        limit = self.limits["max-buffer-size"] if usage & wgpu.BufferUsage.STORAGE else self.device.limits["max-buffer-size"]
+        if size > limit:
+            raise MemoryError(
+                f"buffer {label!r} needs {size} bytes, over this device's max-buffer-size "
+                f"{limit} ({self.profile} profile)"
+            )
         if self.pool is not None:
             return self.pool.take(size, int(usage), label)
         return self.create_buffer(size, int(usage), label)
