@@ -4,13 +4,16 @@
 ``plan_memory(field, w, n, degree, params, ...)`` lists every device buffer
 the GPU prover (wgprover/prover.py) allocates for a w-column, 2^n-row trace:
 per logical table (the label ``ctx.buffer`` is given; the segments of a table
-split over bindings count together), the phase that allocates it, and its
-bytes as ``ctx.buffer`` rounds them. Nothing is freed before the proof ends,
-so the live bytes grow phase by phase and the peak is the last phase's.
+split over bindings count together), the phase that allocates it, its bytes
+as ``ctx.buffer`` rounds them, its buffer count and its largest buffer.
+Nothing is freed before the proof ends, so the live bytes grow phase by phase
+and the peak is the last phase's.
 
-Closed form: each table is a formula in (field, w, n, parameters); nothing
-here grows with the trace. ``tests/test_memory_plan.py`` checks the plan
-against the bytes actually allocated (``ctx.allocated``), label by label.
+Closed form: each table is a formula in (field, w, n, parameters, the
+binding limit); nothing here grows with the trace, not even the segment list
+of a split table (``_cut``/``_segments``: ``device_table.split`` per group of
+equal segments). ``tests/test_memory_plan.py`` checks the plan against the
+buffers a proof actually allocates (``ctx.allocated``), table by table.
 The uniform arena (per-dispatch parameter blocks, docs/ARCHITECTURE.md §4) is
 the one planned table that is an upper bound: it grows in 64 KiB chunks with
 the number of dispatches, bounded here per recording segment.
@@ -41,9 +44,11 @@ TIMESTAMP_BYTES = 8 * 2 * 16  # prover.TIMESTAMP_BYTES: room after the proof
 MIN_TWIDDLE_LOG = 12  # ntt.gpu._MIN_TABLE_LOG
 MERKLE_PERMS = 1024  # hemera.gpu.MAX_PERMS_PER_INVOCATION: leaf blocks per dispatch
 
-# Tables stored as device tables across bindings (gpu/device_table.py, §9): the
-# binding limit does not refuse them. The segment helpers add their tables here;
-# every other table must fit one binding (``unsplit_over_binding``).
+# The tables allocated as device tables across bindings (gpu/device_table.py
+# allocate/upload, gpu/upload.py stream_upload, gpu/table_wgsl.py allocate_as; §9):
+# their segments fit one binding by construction, so the binding limit does not
+# refuse them (a coefficient column longer than one binding is refused by
+# prover.check_fits). Every other table must fit one binding (``unsplit_over_binding``).
 SPLIT_TABLES: frozenset[str] = frozenset({
     "trace", "coefficients", "codeword0",  # pcs/basefold/gpu.py record_commit
     "zc-eq", "zc-state-a", "zc-state-b", "ps-state-a", "ps-state-b",  # sumcheck/gpu.py
