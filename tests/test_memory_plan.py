@@ -220,5 +220,5 @@ def test_plan_of_an_oversize_trace_reads_no_data(tmp_path):
 
 def test_prove_without_output_or_plan_is_a_usage_error():
     r = wgprove("prove", GOLDEN_FIB, env={"WGPROVER_ADAPTER": "no-such-adapter"})
-    one_line_error(r, 2, "-o/--output")
+    one_line_error(r, 2, "-o PROOF", "--out-dir")  # cli/batch.py
 
