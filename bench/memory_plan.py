@@ -2,8 +2,9 @@
 
 Per case (field, example AIR, log rows, GPU path), in one process on a device
 nothing has run on: the plan's peak (wgprover/memory_plan.py), the bytes the
-first proof allocated (``ctx.allocated``), the second proof's new buffers
-(0 with the pool) and both proofs' wall times. Then the whole-process time
+first proof allocated (``ctx.allocated``), the tables where that allocation
+differs from the plan (``off_plan_tables``: {} when exact), the second
+proof's new buffers (0 with the pool) and both proofs' wall times. Then the whole-process time
 of ``wgprove prove`` refusing a sparse trace claiming 2^30 rows x 64 columns
 (exit 5), with and without ``--max-memory``. docs/ARCHITECTURE.md §11.
 
@@ -47,19 +48,40 @@ def one_case(spec: str) -> dict:
     plan = plan_memory(f, ex.air.width, n, ex.air.degree + 1, params, air=ex.air, limits=ctx.limits,
                        timestamps=ctx.has_timestamps)
     walls, made = [], []
-    for _ in range(2):
+    for k in range(2):
         before = sum(c for c, _ in ctx.allocated.values())
         t0 = time.perf_counter()
         prove_gpu(ctx, f, ex.air, cols, pub, params, check=False)
         walls.append(time.perf_counter() - t0)
         made.append(sum(c for c, _ in ctx.allocated.values()) - before)
+        if k == 0:
+            off = off_plan(plan, ctx.allocated)
     allocated = sum(b for _, b in ctx.allocated.values())
     mem = device_memory(ctx)
     return {"case": spec, "width": ex.air.width, "planned_peak": plan.peak, "allocated": allocated,
-            "planned_minus_allocated": plan.peak - allocated, "planned_constants": plan.constant_bytes,
+            "planned_minus_allocated": plan.peak - allocated, "off_plan_tables": off,
+            "planned_constants": plan.constant_bytes, "planned_pooled": plan.pooled_bytes,
             "per_phase": plan.per_phase, "buffers_first": made[0], "buffers_second": made[1],
             "wall_first_s": walls[0], "wall_second_s": walls[1], "device_memory": mem.nbytes,
             "device_memory_source": mem.source, "peak_share_of_device": plan.peak / mem.nbytes if mem.nbytes else None}
+
+
+def off_plan(plan, allocated: dict) -> dict:
+    """{table: [allocated (buffers, bytes), planned]} for each table whose first-proof
+    allocation differs from the plan (the uniform arena: only when over its bound); {} when exact."""
+    from wgprover.memory_plan import table_label
+
+    got: dict = {}
+    for label, (count, nbytes) in allocated.items():
+        k, b = got.get(table_label(label), (0, 0))
+        got[table_label(label)] = (k + count, b + nbytes)
+    want: dict = {}
+    for t in plan.tables:
+        k, b = want.get(t.label, (0, 0))
+        want[t.label] = (k + t.buffers, b + t.nbytes)
+    bounded = {t.label for t in plan.tables if t.bound}
+    return {k: [got.get(k), want.get(k)] for k in sorted(set(got) | set(want))
+            if (got.get(k) != want.get(k) if k not in bounded else got.get(k, (0, 0))[1] > want[k][1])}
 
 
 def refusal_times() -> dict:

@@ -8,25 +8,25 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from test_cli_errors import _sparse_trace, one_line_error, wgprove
 from wgprover.air.examples import get_example
 from wgprover.field import BABYBEAR, GOLDILOCKS
-from wgprover.memory_plan import (PHASES, check_bindings, check_budget, parse_size, plan_memory, table_label)
+from wgprover.memory_plan import (PHASES, SPLIT_TABLES, check_bindings, check_budget, parse_size, plan_memory,
+                                  table_label)
 from wgprover.pcs.basefold.config import BasefoldParams
 
 GOLDEN_FIB = "tests/vectors/golden/gl-fibonacci-n5.wgtrace"
 
 
-def fresh_context(profile: str = "max", int64: bool = False, cap: int | None = None):
-    """A new device (nothing cached on it), optionally with lowered binding limits."""
-    from wgprover.gpu.context import _open_context, choose_adapter
+def fresh_context(profile: str = "max", int64: bool = False):
+    """A new device (nothing cached on it), its binding limits lowered by
+    WGPROVER_MAX_BINDING when that is set (gpu/context.py open_context)."""
+    from wgprover.gpu.context import choose_adapter, open_context
 
-    ctx = _open_context(choose_adapter(), profile, int64)
-    if cap is not None:
-        for name in ("max-storage-buffer-binding-size", "max-buffer-size"):
-            ctx.limits[name] = min(int(ctx.limits[name]), cap)
-    return ctx
+    return open_context(choose_adapter(), profile, int64)
 
 
 def allocated_by_table(ctx) -> dict[str, int]:
@@ -36,37 +36,104 @@ def allocated_by_table(ctx) -> dict[str, int]:
     return out
 
 
-CASES = [  # example, field, log rows, params, profile, int64, binding cap
-    ("fibonacci", GOLDILOCKS, 6, BasefoldParams.testing(), "max", False, None),
-    ("fibonacci", BABYBEAR, 8, BasefoldParams(), "max", False, None),
-    ("periodic", GOLDILOCKS, 7, BasefoldParams.testing(pow_bits=0), "webgpu-default", False, None),
-    ("hemera", GOLDILOCKS, 10, BasefoldParams.testing(), "max", True, 320 << 10),  # zerocheck state in 2 chunks
-    ("power", BABYBEAR, 6, BasefoldParams.testing(fold=3, final_log=2, log_blowup=2), "webgpu-default", False, None),
+def record_sizes(ctx) -> dict[str, list[int]]:
+    """From now on, each new device buffer's size under its logical table
+    (``ctx.allocated`` keeps only counts and totals)."""
+    sizes: dict[str, list[int]] = {}
+    create = ctx.create_buffer
+
+    def spy(size, usage, label):
+        sizes.setdefault(table_label(label), []).append(size)
+        return create(size, usage, label)
+
+    ctx.create_buffer = spy
+    return sizes
+
+
+def planned_by_table(plan) -> dict[str, tuple[int, int, int]]:
+    """(buffers, bytes, largest buffer) per logical table of the plan."""
+    out: dict[str, tuple[int, int, int]] = {}
+    for t in plan.tables:
+        k, b, big = out.get(t.label, (0, 0, 0))
+        out[t.label] = (k + t.buffers, b + t.nbytes, max(big, t.largest))
+    return out
+
+
+CASES = [  # example, field, log rows, params, profile, int64, WGPROVER_MAX_BINDING, the tables split by it
+    ("fibonacci", GOLDILOCKS, 6, BasefoldParams.testing(), "max", False, None, set()),
+    ("fibonacci", BABYBEAR, 8, BasefoldParams(), "max", False, None, set()),
+    ("periodic", GOLDILOCKS, 7, BasefoldParams.testing(pow_bits=0), "webgpu-default", False, None, set()),
+    ("hemera", GOLDILOCKS, 10, BasefoldParams.testing(), "max", True, 320 << 10, {"zc-state-a", "zc-state-b"}),
+    ("power", BABYBEAR, 6, BasefoldParams.testing(fold=3, final_log=2, log_blowup=2), "webgpu-default", False, None,
+     set()),
+    # 192 KiB (ps-partial's size): the trace and coefficients split by columns, codeword 0, eq and the
+    # product state by rows (ps-state-b with one-element placeholder segments), the zerocheck state by columns
+    ("fibonacci", GOLDILOCKS, 14, BasefoldParams.testing(fold=4, final_log=2), "max", False, 192 << 10, SPLIT_TABLES),
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1].name}-n{c[2]}-{c[4]}-{'int64' if c[5] else 'p'}")
-def test_plan_equals_allocated(case):
-    """A first proof on a fresh device allocates exactly the planned bytes, per
-    table; the uniform arena, planned as an upper bound, stays within it."""
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1].name}-n{c[2]}-{c[4]}-{'int64' if c[5] else 'p'}"
+                                                      + (f"-cap{c[6] >> 10}k" if c[6] else ""))
+def test_plan_equals_allocated(case, monkeypatch):
+    """A first proof on a fresh device allocates exactly the planned buffers:
+    per table their count, bytes and the largest (segments of tables split over
+    bindings included); the uniform arena, planned as an upper bound, stays
+    within it; under a lowered binding limit exactly the expected tables span
+    several bindings, all of them in SPLIT_TABLES."""
     from wgprover.prover import prove_gpu
 
-    name, field, n, params, profile, int64, cap = case
-    ctx = fresh_context(profile, int64, cap)
+    name, field, n, params, profile, int64, cap, split = case
+    if cap is not None:
+        monkeypatch.setenv("WGPROVER_MAX_BINDING", str(cap))
+    ctx = fresh_context(profile, int64)
+    sizes = record_sizes(ctx)
     ex = get_example(name)
     cols, pub = ex.generate(field, n, None)
     prove_gpu(ctx, field, ex.air, np.array(cols), pub, params)
     plan = plan_memory(field, ex.air.width, n, ex.air.degree + 1, params, air=ex.air, limits=ctx.limits,
                        timestamps=ctx.has_timestamps)
-    got, want = allocated_by_table(ctx), plan.by_label()
+    got = {k: (len(v), sum(v), max(v)) for k, v in sizes.items()}
+    want = planned_by_table(plan)
+    assert {k: b for k, (_, b, _) in got.items()} == allocated_by_table(ctx)
     assert set(got) == set(want), (set(got) ^ set(want))
     bounded = {t.label for t in plan.tables if t.bound}
     assert {k: got[k] for k in want if k not in bounded} == {k: want[k] for k in want if k not in bounded}
     for k in bounded:
-        assert 0 < got[k] <= want[k], (k, got[k], want[k])
-    assert sum(got.values()) <= plan.peak
-    if cap is not None:
-        assert ctx.allocated["zc-state-a1"][0] == 1  # the chunked zerocheck state was planned, not just one buffer
+        assert 0 < got[k][1] <= want[k][1], (k, got[k], want[k])
+    assert sum(b for _, b, _ in got.values()) <= plan.peak
+    spanning = {t.label for t in plan.tables if t.buffers > 1 and not t.bound}
+    assert spanning == split and spanning <= SPLIT_TABLES
+    assert max(t.largest for t in plan.tables) <= ctx.segment_limit()  # the proof ran: every buffer fit one binding
+
+
+@given(cols=st.integers(1, 40), rows=st.integers(1, 5000), elem=st.sampled_from([4, 8, 16, 32]),
+       limit=st.integers(2, 600).map(lambda k: 16 * k))
+@settings(max_examples=300, deadline=None)
+def test_segment_formulas_are_the_split(cols, rows, elem, limit):
+    """The plan's closed form (no segment list) of ``device_table.split`` and of
+    ``table_wgsl.allocate_as`` (half the rows, cut as the planned table):
+    buffers, bytes and the largest buffer as ``ctx.buffer`` rounds them."""
+    from wgprover.gpu import device_table
+    from wgprover.gpu.table_wgsl import allocate_as, plan
+    from wgprover.memory_plan import _split, _split_as, r16
+
+    assume(elem <= limit)
+
+    def summary(nbytes: list[int]) -> tuple[int, int, int]:
+        return len(nbytes), sum(map(r16, nbytes)), max(map(r16, nbytes))
+
+    t = _split("t", "setup", cols, rows, elem, limit)
+    want = summary([nc * nr * elem for _, nc, _, nr in device_table.split(cols, rows, elem, limit)])
+    assert (t.buffers, t.nbytes, t.largest) == want
+
+    class _Ctx:  # allocate_as asks only for buffers
+        def buffer(self, nbytes, label=""):
+            return nbytes
+
+    half = max(rows // 2, 1)
+    table = allocate_as(_Ctx(), plan(cols, rows, elem, limit), cols, half, elem, "t")
+    t = _split_as("t", "setup", cols, half, rows, elem, limit)
+    assert (t.buffers, t.nbytes, t.largest) == summary([s.buffer for s in table.segments])
 
 
 def test_plan_is_closed_form_and_fast():
@@ -153,5 +220,5 @@ def test_plan_of_an_oversize_trace_reads_no_data(tmp_path):
 
 def test_prove_without_output_or_plan_is_a_usage_error():
     r = wgprove("prove", GOLDEN_FIB, env={"WGPROVER_ADAPTER": "no-such-adapter"})
-    one_line_error(r, 2, "-o/--output")
+    one_line_error(r, 2, "-o PROOF", "--out-dir")  # cli/batch.py
 

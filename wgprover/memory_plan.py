@@ -4,13 +4,16 @@
 ``plan_memory(field, w, n, degree, params, ...)`` lists every device buffer
 the GPU prover (wgprover/prover.py) allocates for a w-column, 2^n-row trace:
 per logical table (the label ``ctx.buffer`` is given; the segments of a table
-split over bindings count together), the phase that allocates it, and its
-bytes as ``ctx.buffer`` rounds them. Nothing is freed before the proof ends,
-so the live bytes grow phase by phase and the peak is the last phase's.
+split over bindings count together), the phase that allocates it, its bytes
+as ``ctx.buffer`` rounds them, its buffer count and its largest buffer.
+Nothing is freed before the proof ends, so the live bytes grow phase by phase
+and the peak is the last phase's.
 
-Closed form: each table is a formula in (field, w, n, parameters); nothing
-here grows with the trace. ``tests/test_memory_plan.py`` checks the plan
-against the bytes actually allocated (``ctx.allocated``), label by label.
+Closed form: each table is a formula in (field, w, n, parameters, the
+binding limit); nothing here grows with the trace, not even the segment list
+of a split table (``_cut``/``_segments``: ``device_table.split`` per group of
+equal segments). ``tests/test_memory_plan.py`` checks the plan against the
+buffers a proof actually allocates (``ctx.allocated``), table by table.
 The uniform arena (per-dispatch parameter blocks, docs/ARCHITECTURE.md §4) is
 the one planned table that is an upper bound: it grows in 64 KiB chunks with
 the number of dispatches, bounded here per recording segment.
@@ -41,9 +44,11 @@ TIMESTAMP_BYTES = 8 * 2 * 16  # prover.TIMESTAMP_BYTES: room after the proof
 MIN_TWIDDLE_LOG = 12  # ntt.gpu._MIN_TABLE_LOG
 MERKLE_PERMS = 1024  # hemera.gpu.MAX_PERMS_PER_INVOCATION: leaf blocks per dispatch
 
-# Tables stored as device tables across bindings (gpu/device_table.py, §9): the
-# binding limit does not refuse them. The segment helpers add their tables here;
-# every other table must fit one binding (``unsplit_over_binding``).
+# The tables allocated as device tables across bindings (gpu/device_table.py
+# allocate/upload, gpu/upload.py stream_upload, gpu/table_wgsl.py allocate_as; §9):
+# their segments fit one binding by construction, so the binding limit does not
+# refuse them (a coefficient column longer than one binding is refused by
+# prover.check_fits). Every other table must fit one binding (``unsplit_over_binding``).
 SPLIT_TABLES: frozenset[str] = frozenset({
     "trace", "coefficients", "codeword0",  # pcs/basefold/gpu.py record_commit
     "zc-eq", "zc-state-a", "zc-state-b", "ps-state-a", "ps-state-b",  # sumcheck/gpu.py
@@ -60,8 +65,9 @@ class PlannedTable:
     nbytes: int
     buffers: int = 1
     largest: int = 0
-    constant: bool = False  # a constant table cached on the device (gpu.tables), built once
+    constant: bool = False  # built once per device, by its first proof (gpu.tables)
     bound: bool = False  # an upper bound, not exact (the uniform arena)
+    scratch: bool = False  # a constant's build input (seeds, their arena chunk): not kept by the device
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,16 @@ class MemoryPlan:
 
     @property
     def proof_bytes(self) -> int:
-        """Bytes allocated per proof (what the buffer pool keeps), constants excluded."""
+        """Bytes a proof on a warm device allocates (the pool's buffers of this
+        plan), constants excluded. The pool also keeps the constant builds'
+        scratch of the proof that built them (``pooled_bytes``)."""
         return self.peak - self.constant_bytes
+
+    @property
+    def pooled_bytes(self) -> int:
+        """Bytes the buffer pool holds after a fresh device's first proof: every
+        buffer that no constant table keeps (gpu/pool.py)."""
+        return self.peak - sum(t.nbytes for t in self.tables if t.constant and not t.scratch)
 
     def by_label(self, constants: bool = True) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -126,10 +140,10 @@ def r16(nbytes: int) -> int:
 
 
 def table_label(label: str) -> str:
-    """The logical table an allocation label belongs to: a segment suffix
-    ``[k]`` (gpu/device_table.py), a zerocheck chunk index and a field name are dropped."""
-    label = re.sub(r"-(goldilocks|babybear)$", "", label.split("[", 1)[0])
-    return re.sub(r"^(zc-state-[ab])\d+$", r"\1", label)
+    """The logical table an allocation label belongs to: a segment or column
+    suffix ``[k]`` (gpu/device_table.py, ``coefficients[col]``) and a field name
+    (``ntt-tw-goldilocks-lo`` -> ``ntt-tw-lo``) are dropped."""
+    return re.sub(r"-(goldilocks|babybear)(?=-|$)", "", label.split("[", 1)[0])
 
 
 def _t(label: str, phase: str, nbytes: int, **kw) -> PlannedTable:
@@ -137,13 +151,56 @@ def _t(label: str, phase: str, nbytes: int, **kw) -> PlannedTable:
     return PlannedTable(label, phase, size, largest=size, **kw)
 
 
-def _split_count(cols: int, rows: int, elem: int, limit: int) -> int:
-    """How many segments ``device_table.split`` makes (closed form)."""
+@dataclass(frozen=True)
+class _Cut:
+    """How ``device_table.split`` cuts a table (``gpu.table_wgsl.TableShape``):
+    ``cps`` whole columns per segment, or (``log_rps >= 0``) 2^log_rps rows of
+    one column, ``spc`` segments per column."""
+
+    cps: int
+    log_rps: int = -1
+    spc: int = 1
+
+
+def _cut(cols: int, rows: int, elem: int, limit: int) -> _Cut:
+    """``device_table.split(cols, rows, elem, limit)`` in closed form (no segment list)."""
     col = rows * elem
     if col <= limit:
-        return -(-cols // max(limit // col, 1))
-    nrows = 1 << ((limit // elem).bit_length() - 1)
-    return cols * -(-rows // nrows)
+        groups = -(-cols // (limit // col))
+        return _Cut(-(-cols // groups))  # balanced groups, the last smaller
+    log = max((limit // elem).bit_length() - 1, 0)
+    return _Cut(1, log, -(-rows // (1 << log)))
+
+
+def _segments(cut: _Cut, cols: int, rows: int, elem: int) -> list[tuple[int, int]]:
+    """(count, bytes each as ``ctx.buffer`` rounds them) of the segments of a cols x
+    rows table cut as ``cut``: ``device_table.allocate`` when ``cut`` is the
+    table's own, ``table_wgsl.allocate_as`` when it was planned for more rows
+    (a row range past ``rows`` is then a one-element placeholder)."""
+    if cut.log_rps < 0:
+        full, rest = divmod(cols, cut.cps)
+        return [(full, r16(cut.cps * rows * elem)), (int(rest > 0), r16(rest * rows * elem))]
+    step = 1 << cut.log_rps
+    full, rest = divmod(rows, step)
+    pad = cut.spc - full - int(rest > 0)
+    return [(cols * full, r16(step * elem)), (cols * int(rest > 0), r16(rest * elem)), (cols * pad, r16(elem))]
+
+
+def _table(label: str, phase: str, segments: list[tuple[int, int]], **kw) -> PlannedTable:
+    """A table of segment groups (count, bytes each): buffers, bytes and the largest."""
+    segs = [(k, b) for k, b in segments if k > 0]
+    return PlannedTable(label, phase, sum(k * b for k, b in segs), sum(k for k, _ in segs), max(b for _, b in segs),
+                        **kw)
+
+
+def _split(label: str, phase: str, cols: int, rows: int, elem: int, limit: int) -> PlannedTable:
+    """A table ``device_table.allocate`` (or ``upload``) makes under ``limit``."""
+    return _table(label, phase, _segments(_cut(cols, rows, elem, limit), cols, rows, elem))
+
+
+def _split_as(label: str, phase: str, cols: int, rows: int, planned_rows: int, elem: int, limit: int) -> PlannedTable:
+    """A table ``table_wgsl.allocate_as`` makes, cut as a cols x planned_rows one."""
+    return _table(label, phase, _segments(_cut(cols, planned_rows, elem, limit), cols, rows, elem))
 
 
 # -- the tables, phase by phase ----------------------------------------------------------
@@ -179,10 +236,11 @@ def _merkle(s: _Shape, phase: str, log_rows: int, width: int, entry: int, log_le
 
 
 def _setup(s: _Shape, total: int, slots: int, index_blocks: int) -> list[PlannedTable]:
-    """prover._record and transcript.gpu.GpuTranscript, before the first phase."""
+    """prover._record (the trace streamed into a device table, gpu/upload.py) and
+    transcript.gpu.GpuTranscript, before the first phase."""
     q = s.params.queries
     return [
-        _t("trace", "setup", s.w * s.B << s.n),
+        _split("trace", "setup", s.w, 1 << s.n, s.B, s.limit),
         _t("proof", "setup", total + TIMESTAMP_BYTES),
         _t("items", "setup", total),
         _t("transcript-state", "setup", TRANSCRIPT_STATE_BYTES),
@@ -192,25 +250,26 @@ def _setup(s: _Shape, total: int, slots: int, index_blocks: int) -> list[Planned
 
 
 def _commit(s: _Shape) -> list[PlannedTable]:
-    """pcs.basefold.gpu.record_commit: coefficients, codeword 0 and its tree."""
-    sc = s.sched
+    """pcs.basefold.gpu.record_commit: codeword 0 (a device table), the
+    coefficients (one buffer per column group of codeword 0, ``_coefficients``)
+    and the tree."""
+    sc, N = s.sched, 1 << s.n
+    cw = _cut(s.w, 1 << sc.log_len(0), s.B, s.limit)
     return [
-        _t("coefficients", "commit", s.w * s.B << s.n),
-        _t("codeword0", "commit", s.w * s.B << sc.log_len(0)),
+        _table("coefficients", "commit", _segments(_Cut(cw.cps), s.w, N, s.B)),
+        _table("codeword0", "commit", _segments(cw, s.w, 1 << sc.log_len(0), s.B)),
         *_merkle(s, "commit", sc.log_len(0), s.w, 1, sc.steps[0]),
     ]
 
 
 def _zerocheck(s: _Shape, nper: int, period: int, npub_consts: int, ncons: int, program: int) -> list[PlannedTable]:
-    """sumcheck.gpu.ZerocheckGpu: eq table, ping-pong state, periodic tables, scalars."""
+    """sumcheck.gpu.ZerocheckGpu: eq table and ping-pong state (device tables, the
+    second cut as the first: ``plan_layout``), periodic tables, scalars."""
     N, ef, ntab = 1 << s.n, s.ef, 2 * s.w + 1
-    tab = max(N // 2, 1) * ef
-    per_chunk = max(1, min(ntab, s.limit // tab))
     out = [
-        _t("zc-eq", "zerocheck", N * ef),
-        PlannedTable("zc-state-a", "zerocheck", ntab * tab, -(-ntab // per_chunk), per_chunk * tab),
-        PlannedTable("zc-state-b", "zerocheck", ntab * max(N // 4, 1) * ef, -(-ntab // per_chunk),
-                     per_chunk * max(N // 4, 1) * ef),
+        _split("zc-eq", "zerocheck", 1, N, ef, s.limit),
+        _split("zc-state-a", "zerocheck", ntab, max(N // 2, 1), ef, s.limit),
+        _split_as("zc-state-b", "zerocheck", ntab, max(N // 4, 1), max(N // 2, 1), ef, s.limit),
         _t("zc-per-a", "zerocheck", max(nper, 1) * period * ef),
         _t("zc-per-b", "zerocheck", max(nper, 1) * max(period // 2, 1) * ef),
         _t("zc-pubc", "zerocheck", npub_consts * s.B),
@@ -223,12 +282,13 @@ def _zerocheck(s: _Shape, nper: int, period: int, npub_consts: int, ncons: int, 
 
 
 def _open(s: _Shape) -> list[PlannedTable]:
-    """pcs.basefold.gpu.record_open: the batch sumcheck, then per layer the folded
-    codeword and (all but the last) its tree."""
+    """pcs.basefold.gpu.record_open: the batch sumcheck's state (device tables,
+    ``product_shapes``), then per layer the folded codeword and (all but the
+    last) its tree."""
     N, sc = 1 << s.n, s.sched
     out = [
-        _t("ps-state-a", "open", 2 * N * s.ef),
-        _t("ps-state-b", "open", N * s.ef),
+        _split("ps-state-a", "open", 2, N, s.ef, s.limit),
+        _split_as("ps-state-b", "open", 2, max(N // 2, 1), N, s.ef, s.limit),
         _t("ps-partial", "open", PARTIALS * 3 * s.ef),
     ]
     for j in range(sc.layers):
@@ -239,24 +299,35 @@ def _open(s: _Shape) -> list[PlannedTable]:
     return out
 
 
+def _powers(s: _Shape, label: str, phase: str, log_count: int, log_e: int) -> list[PlannedTable]:
+    """A constant table of 2^log_count powers made on the GPU (ntt/powers.py
+    ``build``): the table, its two seed vectors of exponents below 2^log_e
+    (``seeds``: O(sqrt N)) and the arena chunk of its own recording; the seeds
+    and the chunk are scratch, which the device does not keep."""
+    log_b = (log_e + 1) // 2
+    c = {"constant": True}
+    return [_t(label, phase, s.B << log_count, **c), _t(f"{label}-lo", phase, s.B << log_b, scratch=True, **c),
+            _t(f"{label}-hi", phase, s.B << (log_e - log_b), scratch=True, **c),
+            PlannedTable("uniform-arena", phase, ARENA_CHUNK, 1, ARENA_CHUNK, scratch=True, **c)]
+
+
 def _constants(s: _Shape, state_chunks: int, two_adicity: int) -> list[PlannedTable]:
     """Constant tables (gpu.tables) a fresh device builds during its first proof."""
     sc, n, R, B = s.sched, s.n, s.params.log_blowup, s.B
-    twiddle_log = min(max(n, MIN_TWIDDLE_LOG), two_adicity)
+    twiddle_log = min(max(n, MIN_TWIDDLE_LOG), two_adicity)  # ntt.gpu._tables
     a = (n + 1) // 2
     c = {"constant": True}
     holders = {"setup": ["transcript-src", "transcript-proof"], "commit": ["merkle-gl", "merkle-idx", "merkle-fe"],
                "open": ["basefold-ext", "basefold-base"], "queries": ["merkle-tree", "merkle-mat"]}
     out = [_t("HEMERA_RC", "setup", HEMERA_RC_BYTES, **c)]
     out += [_t(f"placeholder-{h}", p, PLACEHOLDER_BYTES, **c) for p, hs in holders.items() for h in hs]
-    out += [_t("placeholder-zc-ro", "zerocheck", s.ef, **c)]
     out += [_t(f"placeholder-zc-rw-{k}", "zerocheck", s.ef, **c) for k in range(1, state_chunks)]
+    for label in ("ntt-tw", "ntt-itw"):  # ntt.gpu._stage_table
+        out += _powers(s, label, "commit", twiddle_log, max(twiddle_log - 1, 0))
     out += [
-        _t("ntt-tw", "commit", B << twiddle_log, **c),
-        _t("ntt-itw", "commit", B << twiddle_log, **c),
         _t("ntt-consts", "commit", 64 * B, **c),
         _t("ntt-lde-scale", "commit", B * ((1 << a) + (1 << (n - a))) << R, **c),
-        _t("basefold-h", "open", B << (sc.log_len(0) - 1), **c),
+        *_powers(s, "basefold-h", "open", sc.log_len(0) - 1, sc.log_len(0) - 1),  # pcs.basefold.gpu._build_h
         _t("basefold-final-consts", "open", 4 * B, **c),
     ]
     return out
@@ -267,7 +338,7 @@ def _ntt_dispatches(s: _Shape, log_len: int, cols: int) -> int:
     stages each (ntt.gpu.plan, tiles of 2^9 or more) per column group, groups
     that fit one binding and 2^31 elements (ntt.gpu._chunks), or segments."""
     per = max(1, min(s.limit // (s.B << log_len), (1 << 31) >> log_len))
-    groups = max(-(-cols // per), _split_count(cols, 1 << log_len, s.B, s.limit))
+    groups = max(-(-cols // per), _split("", "", cols, 1 << log_len, s.B, s.limit).buffers)
     return (-(-s.n // 4) + 1) * groups
 
 
@@ -310,24 +381,25 @@ def plan_memory(field: Field, w: int, n: int, degree: int, params: BasefoldParam
     """The device memory a GPU proof of a w-column, 2^n-row trace takes, per table and
     phase (module docstring). ``air`` makes the AIR's small tables exact (else
     ``npub`` public inputs and the smallest tables); ``limits`` are the device's
-    (``ctx.limits``; default: no binding limit); ``timestamps``: the device
-    records phase timestamps (4 phases, one resolve buffer)."""
+    (``ctx.limits``; default: no binding limit), which cut the device tables
+    into segments (§9); ``timestamps``: the device records phase timestamps
+    (4 phases, one resolve buffer)."""
     from .proof import Statement
     from .protocol import describe
 
     limits = limits or {}
     limit = min(int(limits.get("max-storage-buffer-binding-size", 1 << 62)), int(limits.get("max-buffer-size", 1 << 62)))
-    s = _Shape(field.base.BYTES, field.ext_degree, w, n, params, max(limit // 16 * 16, 16))
+    s = _Shape(field.base.BYTES, field.ext_degree, w, n, params, max(limit // 16 * 16, 16))  # ctx.segment_limit()
     npub = len(air.public) if air is not None else npub
     st = Statement(field, n, w, degree, bytes(32), np.zeros(npub, np.uint64), params, 0)
     proto = describe(st)
     nper, period, pubc, ncons, program = _air_sizes(field, air, npub)
-    ntab = 2 * w + 1
-    state_chunks = -(-ntab // max(1, min(ntab, s.limit // (max((1 << n) // 2, 1) * s.ef))))
+    zerocheck = _zerocheck(s, nper, period, pubc, ncons, program)
+    state_chunks = zerocheck[1].buffers  # zc-state-a's segments
     tables = [
         *_setup(s, proto.total, proto.challenge_slots, len(proto.opening.queries)),
         *_commit(s),
-        *_zerocheck(s, nper, period, pubc, ncons, program),
+        *zerocheck,
         *_open(s),
         *_arena(s, state_chunks, nper > 0),
         *_constants(s, state_chunks, field.base.TWO_ADICITY),
