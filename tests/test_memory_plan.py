@@ -215,7 +215,14 @@ def test_plan_of_an_oversize_trace_reads_no_data(tmp_path):
     _sparse_trace(big, 30, 64)
     r = wgprove("prove", str(big), "--plan", "--allow-insecure", timeout=60)
     assert r.returncode == 0, r.stderr
-    assert "verdict: does NOT fit" in r.stdout and "2^30 rows" in r.stdout
+    assert "verdict: refused" in r.stdout and "2^30 rows" in r.stdout
+
+
+def test_plan_verdict_names_a_binding_refusal():
+    """--plan makes the prover's own checks: a table over one binding is a refusal, not "fits"."""
+    r = wgprove("prove", GOLDEN_FIB, "--plan", env={"WGPROVER_MAX_BINDING": "4096"})
+    assert r.returncode == 0, r.stderr
+    assert "verdict: refused" in r.stdout and "storage-binding limit" in r.stdout
 
 
 def test_prove_without_output_or_plan_is_a_usage_error():

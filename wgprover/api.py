@@ -217,6 +217,7 @@ class PlanReport:
     plan: object  # memory_plan.MemoryPlan
     memory: object  # gpu.device_memory.DeviceMemory
     max_memory: int | None
+    refusal: str | None = None  # why the prover would refuse this trace (prover.check_fits), or None
 
     @property
     def available(self) -> int | None:
@@ -231,14 +232,21 @@ def plan_file(trace: str | Path, *, air: Air | str | Path | None = None, field: 
     """The device-memory plan of proving a trace file on the GPU, from its header
     alone (docs/ARCHITECTURE.md §11); nothing is proved, no trace data is read."""
     from .gpu.device_memory import device_memory
-    from .memory_plan import plan_memory
+    from .prover import check_fits
 
     head, params, _ = open_statement(trace, air, field, public, security, queries=queries,
                                     allow_insecure=allow_insecure, **knobs)
     ctx = gpu_context(context)
-    plan = plan_memory(head.field, head.width, head.n, head.air.degree + 1, params, air=head.air,
-                       limits=ctx.limits, timestamps=ctx.has_timestamps)
-    return PlanReport(str(trace), head.field, head.air, params, plan, device_memory(ctx), max_memory)
+    refusal = None
+    try:
+        plan = check_fits(ctx, head.field, head.air, head.n, params, max_memory)
+    except MemoryError as e:  # the same checks a proof makes: memory, bindings, column length
+        from .memory_plan import plan_memory
+
+        refusal = str(e)
+        plan = plan_memory(head.field, head.width, head.n, head.air.degree + 1, params, air=head.air,
+                           limits=ctx.limits, timestamps=ctx.has_timestamps)
+    return PlanReport(str(trace), head.field, head.air, params, plan, device_memory(ctx), max_memory, refusal)
 
 
 def prove_file(trace: str | Path, output: str | Path, *, air: Air | str | Path | None = None,

@@ -164,7 +164,8 @@ def _print_plan(rep) -> None:
     if rep.max_memory is not None:
         console.print(f"--max-memory: {format_bytes(rep.max_memory)} ({rep.max_memory:,} bytes)", highlight=False)
     avail = rep.available
-    verdict = "unknown (no memory size)" if avail is None else "fits" if plan.peak <= avail else "does NOT fit"
+    verdict = (f"refused: {rep.refusal}" if rep.refusal else "unknown (no memory size)" if avail is None
+               else "fits")
     console.print(f"verdict: {verdict}", highlight=False)
 
 
