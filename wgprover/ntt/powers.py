@@ -90,7 +90,7 @@ def expand(field: Field, sd: Seeds, mode: int, bits: int, count: int) -> np.ndar
 
 def record_expand(rec, field: Field, lo, hi, out, log_b: int, mode: int, bits: int, count: int) -> None:
     """Record the ``powers`` kernel: ``count`` entries into ``out`` from the seed buffers."""
-    k = rec.ctx.kernel(field, ["powers"], "powers", {"WG": WG})
+    k = rec.ctx.kernel(field, ["seed_power", "powers"], "powers", {"WG": WG})
     rec.dispatch(k, [lo, hi, out, u32s(count, log_b, mode, bits)], -(-count // WG))
 
 
