@@ -94,7 +94,7 @@ def commit_kernel_variants(ctx, field, w: int, n: int) -> None:
             continue
 
 
-def _fold_params(size_in: int, width: int, steps: int, first_slot: int, beta_slot: int, h: HSeeds) -> bytes:
+def _fold_params(size_in: int, width: int, steps: int, first_slot: int, beta_slot: int, h: HSeeds) -> np.ndarray:
     return u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, h.log_b, h.bits, 0, 0, 0)  # FoldParams
 
 
@@ -108,14 +108,16 @@ def record_fold_first(rec, field, cw0, h: HSeeds, challenges, out, size_in: int,
         cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
     k = _kernel(ctx, field, "fold_first", shape_of(cw0), f"codeword table {cw0.label!r}")
     prm = _fold_params(size_in, width, steps, first_slot, beta_slot, h)
-    rec.dispatch(k, [*cw0.bindings(), ctx.placeholder("basefold-ext"), h.buffer, challenges, out, prm], _groups(size_in >> steps))
+    bind = [*cw0.bindings(), ctx.placeholder("basefold-ext"), h.buffer, challenges, out, prm]
+    rec.dispatch(k, bind, _groups(size_in >> steps))
 
 
 def record_fold_next(rec, field, layer, h: HSeeds, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
     """Fold the extension codeword ``layer`` ``steps`` times into ``out``."""
     k = _kernel(rec.ctx, field, "fold_next")
     prm = _fold_params(size_in, 0, steps, first_slot, 0, h)
-    rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), layer, h.buffer, challenges, out, prm], _groups(size_in >> steps))
+    bind = [rec.ctx.placeholder("basefold-base"), layer, h.buffer, challenges, out, prm]
+    rec.dispatch(k, bind, _groups(size_in >> steps))
 
 
 def record_final_poly(rec, field, codeword, challenges, out, out_offset: int, f: int) -> None:
