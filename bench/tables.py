@@ -5,7 +5,8 @@ uploaded (before commit d34ab3a) against GPU-made from O(sqrt N) seeds
 
 Per field and size 2^n (a proof of 2^n rows with blowup 2^R builds the NTT
 stage tables of 2^n entries, forward and inverse, and the Basefold H of
-2^(n+R-1)): ``host_s`` is the host time to build and queue a table,
+2^(n+R-1), of which the device now holds only the seeds: the fold kernels
+make H[t] from them): ``host_s`` is the host time to build and queue a table,
 ``done_s`` the time until the device holds it (one readback, only here; a
 proof never waits for its tables). The ``powers`` pipeline is built before
 timing. ``upload`` rows: a (16, 2^n) memory-mapped trace written chunk by
@@ -65,7 +66,7 @@ def _gpu_made(ctx, field, n: int, log_len: int) -> dict:
     return {
         "ntt-tw": lambda: ntt_gpu._stage_table(ctx, field, n, inverse=False),
         "ntt-itw": lambda: ntt_gpu._stage_table(ctx, field, n, inverse=True),
-        "basefold-h": lambda: bf_gpu._build_h(ctx, field, log_len),
+        "basefold-h": lambda: bf_gpu._build_h(ctx, field, log_len).buffer,  # its seeds only
     }
 
 

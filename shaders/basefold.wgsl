@@ -7,6 +7,8 @@
 // one invocation folds one coset s times in registers:
 //   out = (a + b)/2 + c (a - b) H[t],   H[t] = 1 / (2 ω_L^bitrev(t)),
 // with H the table of the first layer (every later layer's table is a prefix).
+// H is not stored (at L = 2^29 it would pass one binding's 2 GiB): fold_h holds
+// its O(sqrt L) seeds, lo then hi (docs/NTT.md §7), and fold_h_at makes H[t].
 
 struct FoldParams {
     len: u32,        // codeword length L of the input layer
@@ -16,19 +18,30 @@ struct FoldParams {
     beta_slot: u32,  // layer 0: slot of beta (column combination)
     out_offset: u32, // final_poly: base-element offset in fold_out
     final_log: u32,  // final_poly: f
-    _pad: u32,
+    h_log_b: u32,    // fold_h = lo (2^h_log_b seeds) then hi
+    h_bits: u32,     // log2(L0 / 2): H[t] = s w^bitrev_h_bits(t)
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 // The group-0 bindings are generated (wgprover/pcs/basefold/gpu.py `_kernel`,
 // gpu/table_wgsl.py) and composed before this file: fold_base, the layer-0
 // codewords, a column-major device table possibly in several segments
 // (docs/ARCHITECTURE.md §9), read through fold_base_at; then fold_ext (layer
-// i >= 1 codeword, Ef), fold_h (H table), fold_chal (challenges), fold_out and
+// i >= 1 codeword, Ef), fold_h (H's seeds), fold_chal (challenges), fold_out and
 // the uniform fold_p.
 
 override WG: u32 = 64u;
 
 fn fold_half() -> Fe { return fe_inv(fe_from_u32(2u)); }
+
+// H[t] = 1 / (2 ω_L0^bitrev(t)) from its seeds (seed_power.wgsl; the twin is
+// powers.expand with mode BITREV).
+fn fold_h_at(t: u32) -> Fe {
+    let k = seed_index(bit_reverse(t, fold_p.h_bits), fold_p.h_log_b);
+    return fe_mul_prepared(fold_h[k.x], fold_h[(1u << fold_p.h_log_b) + k.y]);
+}
 
 fn fold_store(i: u32, e: Ef) {
     for (var c = 0u; c < EF_DEGREE; c = c + 1u) {
@@ -48,7 +61,7 @@ fn fold_coset(v: ptr<function, array<Ef, 64>>, j: u32) {
             let b = (*v)[2u * u + 1u];
             let t = (j << (s - l - 1u)) + u;
             let sum = ef_mul_fe(ef_add(a, b), half);
-            let dif = ef_mul_fe(ef_sub(a, b), fold_h[t]);
+            let dif = ef_mul_fe(ef_sub(a, b), fold_h_at(t));
             (*v)[u] = ef_add(sum, ef_mul(dif, c));
         }
     }

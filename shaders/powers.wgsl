@@ -3,7 +3,7 @@
 //     out[i] = fe_mul_prepared(pw_lo[b], pw_hi[a]),  pw_lo[b] = s w^b, pw_hi[a] = w^(a 2^log_b) prepared,
 // which is s w^e in pw_lo's form (prepared seeds give a prepared table,
 // canonical ones a canonical table). The exponent e of entry i depends on the
-// table's layout (pw.mode):
+// table's layout (pw.mode); seed_index (seed_power.wgsl) splits e:
 //   0 plain powers:   e = i
 //   1 stage twiddles: e = j 2^(bits - 1 - log2 h) for i = h + j, h the highest
 //                     power of two <= i (so out[h + j] = w_{2h}^j when w = w_{2^bits}); e(0) = 0
@@ -30,8 +30,7 @@ fn powers_exponent(i: u32) -> u32 {
         return (i - (1u << lh)) << (pw.bits - 1u - lh);
     }
     if (pw.mode == 2u) {
-        // bits = 0 would shift by 32, which WGSL reduces mod 32: bitrev_0(0) = 0
-        return select(0u, reverseBits(i) >> (32u - pw.bits), pw.bits > 0u);
+        return bit_reverse(i, pw.bits);
     }
     return i;
 }
@@ -42,5 +41,6 @@ fn powers(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
     let i = flat_id(wid, nwg) * WG + lid;
     if (i >= pw.count) { return; }
     let e = powers_exponent(i);
-    pw_out[i] = fe_mul_prepared(pw_lo[e & ((1u << pw.log_b) - 1u)], pw_hi[e >> pw.log_b]);
+    let k = seed_index(e, pw.log_b);
+    pw_out[i] = fe_mul_prepared(pw_lo[k.x], pw_hi[k.y]);
 }

@@ -27,20 +27,39 @@ def _run(ctx, field, out_elems: int, record):
 
 @pytest.mark.parametrize("edge", [False, True])
 @pytest.mark.parametrize("log_len,steps", [(3, 1), (5, 3), (7, 4)])
-def test_fold_first_and_next_match_reference(ctx, field, rng, edge, log_len, steps):
+def test_fold_first_and_next_match_reference(any_ctx, field, rng, edge, log_len, steps):
     d, w, L = field.ext_degree, 3, 1 << log_len
     cols = _values(field, rng, (w, L), edge)
     chal = _values(field, rng, (steps + 1, d), edge)  # slot 0 = beta, then the fold challenges
     h = R.half_inv_twiddles(field, log_len)
-    hbuf, cbuf = ctx.upload(h), ctx.upload(chal)
-    got = _run(ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_first(
-        rec, field, ctx.upload(cols), hbuf, cbuf, out, L, w, steps, 1, 0))
+    hbuf, cbuf = G.H_TABLE.get(any_ctx, field, log_len), any_ctx.upload(chal)
+    got = _run(any_ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_first(
+        rec, field, any_ctx.upload(cols), hbuf, cbuf, out, L, w, steps, 1, 0))
     want = R.fold_first(field, cols, chal[0], chal[1:], h)
     assert np.array_equal(got.reshape(-1, d), want)
     ext = _values(field, rng, (L, d), edge)
-    got = _run(ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_next(
-        rec, field, ctx.upload(ext), hbuf, cbuf, out, L, steps, 1))
+    got = _run(any_ctx, field, (L >> steps) * d, lambda rec, out: G.record_fold_next(
+        rec, field, any_ctx.upload(ext), hbuf, cbuf, out, L, steps, 1))
     assert np.array_equal(got.reshape(-1, d), R.fold_next(field, ext, chal[1:], h))
+
+
+@pytest.mark.parametrize("log_l0,log_len", [(1, 1), (2, 2), (10, 10), (15, 15), (14, 6)])
+def test_fold_makes_h_from_its_seeds(any_ctx, field, log_l0, log_len):
+    """fold_h_at (H[t] from the seeds of the length-L0 table) at every t < L/2,
+    edges 0 and L/2 - 1 included, exposed by folding a = 1/2, b = -1/2 with
+    c = 1: out[t] = (a + b)/2 + c (a - b) H[t] = H[t]. Odd and even seed
+    splits (log L0 - 1 = 13, 14), and a later layer's prefix (L < L0)."""
+    d, L, p = field.ext_degree, 1 << log_len, field.p
+    ext = np.zeros((L, d), dtype=field.dtype)
+    ext[0::2, 0], ext[1::2, 0] = (p + 1) // 2, (p - 1) // 2
+    one = np.zeros((1, d), dtype=field.dtype)
+    one[0, 0] = 1
+    h = G.H_TABLE.get(any_ctx, field, log_l0)
+    assert h.buffer.size <= 16 + (2 * field.base.BYTES << (log_l0 // 2))  # seeds, not the table
+    got = _run(any_ctx, field, (L >> 1) * d, lambda rec, out: G.record_fold_next(
+        rec, field, any_ctx.upload(ext), h, any_ctx.upload(one), out, L, 1, 0)).reshape(-1, d)
+    assert np.array_equal(got[:, 0], R.half_inv_twiddles(field, log_l0)[: L >> 1])
+    assert not got[:, 1:].any()
 
 
 @pytest.mark.parametrize("f", [0, 1, 3])

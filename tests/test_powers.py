@@ -85,12 +85,17 @@ def test_ntt_twiddle_tables_are_the_host_tables(any_ctx, field, log_n):
 
 
 @pytest.mark.parametrize("log_len", [1, 2, 9, 14])
-def test_basefold_h_table_is_the_host_table(any_ctx, field, log_len):
+def test_basefold_h_seeds_expand_to_the_host_table(any_ctx, field, log_len):
+    """The device holds H's seeds only; their expansion (the twin of the fold
+    kernels' fold_h_at, tests/test_basefold.py) is the host table."""
     syncs = any_ctx.syncs
     h = bf_gpu.H_TABLE.get(any_ctx, field, log_len)
     assert any_ctx.syncs == syncs
+    nlo = 1 << h.log_b
+    seeds = any_ctx.read(h.buffer, field.dtype, nlo + (1 << (h.bits - h.log_b)))
+    sd = pw.Seeds(seeds[:nlo], seeds[nlo:], h.log_b)
     want = bf.half_inv_twiddles(field, log_len)
-    assert np.array_equal(any_ctx.read(h, field.dtype, want.size), want)
+    assert np.array_equal(pw.expand(field, sd, pw.BITREV, h.bits, want.size), want)
 
 
 def test_root_is_the_fields_root_of_unity(field):

@@ -127,7 +127,7 @@ def test_fold_first_on_split_codeword(ctx, field, rng, monkeypatch, w, log_len, 
     h = BR.half_inv_twiddles(field, log_len)
     out = ctx.buffer((L >> steps) * d * field.base.BYTES)
     rec = ctx.recorder()
-    BG.record_fold_first(rec, field, table, ctx.upload(h), ctx.upload(chal), out, L, w, steps, 1, 0)
+    BG.record_fold_first(rec, field, table, BG.H_TABLE.get(ctx, field, log_len), ctx.upload(chal), out, L, w, steps, 1, 0)
     rec.submit()
     got = ctx.read(out, field.dtype, (L >> steps) * d).reshape(-1, d)
     assert np.array_equal(got, BR.fold_first(field, cols, chal[0], chal[1:], h))

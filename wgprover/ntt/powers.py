@@ -6,7 +6,8 @@ kernel (shaders/powers.wgsl, entry ``powers``) multiplies two seeds,
 ``lo[b] = s·w^b`` and ``hi[a] = w^(a·2^log_b)`` (prepared), with
 ``fe_mul_prepared``; the host computes only the 2^log_b + N/2^log_b seeds.
 The result is in ``lo``'s form: prepared seeds make a prepared table (what
-the NTT reads), canonical ones a canonical table (the Basefold H).
+the NTT reads), canonical ones a canonical table. The Basefold fold kernels
+make H[t] from its canonical seeds the same way, without the table.
 
 ``expand`` is the NumPy twin of the kernel, ``record_expand`` its recording
 wrapper, ``build`` records a table into its own submitted command buffer
@@ -90,7 +91,7 @@ def expand(field: Field, sd: Seeds, mode: int, bits: int, count: int) -> np.ndar
 
 def record_expand(rec, field: Field, lo, hi, out, log_b: int, mode: int, bits: int, count: int) -> None:
     """Record the ``powers`` kernel: ``count`` entries into ``out`` from the seed buffers."""
-    k = rec.ctx.kernel(field, ["powers"], "powers", {"WG": WG})
+    k = rec.ctx.kernel(field, ["seed_power", "powers"], "powers", {"WG": WG})
     rec.dispatch(k, [lo, hi, out, u32s(count, log_b, mode, bits)], -(-count // WG))
 
 

@@ -28,13 +28,24 @@ from ...sumcheck.gpu import ProductSumcheckGpu
 WG = 64  # @workgroup_size of fold_first / fold_next / shift_indices
 
 
-def _build_h(ctx, field, log_len: int):
-    """``reference.half_inv_twiddles(field, log_len)`` made on the GPU from
-    O(sqrt L) seeds (docs/NTT.md §7): H[t] = 2^-1 (ω_L^-1)^bitrev(t), canonical."""
+@dataclass(frozen=True)
+class HSeeds:
+    """The seeds of H[t] = 1 / (2 ω_L0^bitrev(t)), t < L0/2, in one buffer: lo
+    (2^log_b canonical) then hi (prepared); the fold kernels make each H[t]
+    from them (shaders/basefold.wgsl fold_h_at, docs/NTT.md §7), so H itself
+    (2 GiB at L0 = 2^29, over one binding) is never stored."""
+
+    buffer: object
+    log_b: int
+    bits: int  # log2(L0 / 2)
+
+
+def _build_h(ctx, field, log_len: int) -> HSeeds:
+    """The seeds of ``reference.half_inv_twiddles(field, log_len)``: H[t] = 2^-1 (ω_L^-1)^bitrev(t)."""
     half = log_len - 1
     sd = powers.seeds(field, powers.root(field, log_len, inverse=True), half, scale=(field.p + 1) // 2,
                       prepared=False)
-    return powers.build(ctx, field, sd, powers.BITREV, half, 1 << half, "basefold-h")
+    return HSeeds(ctx.upload(np.concatenate([sd.lo, sd.hi]), label="basefold-h"), sd.log_b, half)
 
 
 def _upload_final_consts(ctx, field, f: int):
@@ -44,7 +55,7 @@ def _upload_final_consts(ctx, field, f: int):
     return ctx.upload(np.array([w_inv, scale, 0, 0], dtype=field.dtype), label="basefold-final-consts")
 
 
-H_TABLE = declare("basefold.h", _build_h)  # key (field, log L0): H[t] = 1 / (2 ω^bitrev(t))
+H_TABLE = declare("basefold.h", _build_h)  # key (field, log L0): the HSeeds of H[t] = 1 / (2 ω^bitrev(t))
 FINAL_CONSTS = declare("basefold.final", _upload_final_consts)  # key (field, f): [ω_f^-1, 2^-f]
 
 
@@ -67,7 +78,7 @@ def _kernel(ctx, field, entry: str, base: TableShape | None = None, what: str = 
     for text in FOLD_OTHER:
         b.var(text)
     table_access.check_binding_count(ctx, b, 0, what)
-    return ctx.kernel(field, ["basefold"], entry, {"WG": WG}, generated=b.source())
+    return ctx.kernel(field, ["seed_power", "basefold"], entry, {"WG": WG}, generated=b.source())
 
 
 def commit_kernel_variants(ctx, field, w: int, n: int) -> None:
@@ -83,7 +94,11 @@ def commit_kernel_variants(ctx, field, w: int, n: int) -> None:
             continue
 
 
-def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: int, steps: int,
+def _fold_params(size_in: int, width: int, steps: int, first_slot: int, beta_slot: int, h: HSeeds) -> np.ndarray:
+    return u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, h.log_b, h.bits, 0, 0, 0)  # FoldParams
+
+
+def record_fold_first(rec, field, cw0, h: HSeeds, challenges, out, size_in: int, width: int, steps: int,
                       first_slot: int, beta_slot: int) -> None:
     """Combine the ``width`` base columns of ``cw0`` (length ``size_in``; a buffer
     or a DeviceTable) with powers of beta, fold ``steps`` times with challenges
@@ -92,15 +107,17 @@ def record_fold_first(rec, field, cw0, h, challenges, out, size_in: int, width: 
     if not isinstance(cw0, DeviceTable):
         cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
     k = _kernel(ctx, field, "fold_first", shape_of(cw0), f"codeword table {cw0.label!r}")
-    prm = u32s(size_in, width, steps, first_slot, beta_slot, 0, 0, 0)  # FoldParams: 8 words
-    rec.dispatch(k, [*cw0.bindings(), ctx.placeholder("basefold-ext"), h, challenges, out, prm], _groups(size_in >> steps))
+    prm = _fold_params(size_in, width, steps, first_slot, beta_slot, h)
+    bind = [*cw0.bindings(), ctx.placeholder("basefold-ext"), h.buffer, challenges, out, prm]
+    rec.dispatch(k, bind, _groups(size_in >> steps))
 
 
-def record_fold_next(rec, field, layer, h, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
+def record_fold_next(rec, field, layer, h: HSeeds, challenges, out, size_in: int, steps: int, first_slot: int) -> None:
     """Fold the extension codeword ``layer`` ``steps`` times into ``out``."""
     k = _kernel(rec.ctx, field, "fold_next")
-    prm = u32s(size_in, 0, steps, first_slot, 0, 0, 0, 0)
-    rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), layer, h, challenges, out, prm], _groups(size_in >> steps))
+    prm = _fold_params(size_in, 0, steps, first_slot, 0, h)
+    bind = [rec.ctx.placeholder("basefold-base"), layer, h.buffer, challenges, out, prm]
+    rec.dispatch(k, bind, _groups(size_in >> steps))
 
 
 def record_final_poly(rec, field, codeword, challenges, out, out_offset: int, f: int) -> None:
@@ -108,7 +125,7 @@ def record_final_poly(rec, field, codeword, challenges, out, out_offset: int, f:
     positions of ``codeword`` into ``out`` at base-element ``out_offset``."""
     k = _kernel(rec.ctx, field, "final_poly")
     consts = FINAL_CONSTS.get(rec.ctx, field, f)
-    prm = u32s(0, 0, 0, 0, 0, out_offset, f, 0)
+    prm = u32s(0, 0, 0, 0, 0, out_offset, f, 0, 0, 0, 0, 0)  # FoldParams
     rec.dispatch(k, [rec.ctx.placeholder("basefold-base"), codeword, consts, challenges, out, prm], 1)
 
 
