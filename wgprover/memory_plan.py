@@ -316,6 +316,8 @@ def _constants(s: _Shape, state_chunks: int, two_adicity: int) -> list[PlannedTa
     sc, n, R, B = s.sched, s.n, s.params.log_blowup, s.B
     twiddle_log = min(max(n, MIN_TWIDDLE_LOG), two_adicity)  # ntt.gpu._tables
     a = (n + 1) // 2
+    h = sc.log_len(0) - 1  # H has 2^h entries, made in the fold kernels from 2^hb + 2^(h-hb) seeds
+    hb = (h + 1) // 2
     c = {"constant": True}
     holders = {"setup": ["transcript-src", "transcript-proof"], "commit": ["merkle-gl", "merkle-idx", "merkle-fe"],
                "open": ["basefold-ext", "basefold-base"], "queries": ["merkle-tree", "merkle-mat"]}
@@ -327,7 +329,7 @@ def _constants(s: _Shape, state_chunks: int, two_adicity: int) -> list[PlannedTa
     out += [
         _t("ntt-consts", "commit", 64 * B, **c),
         _t("ntt-lde-scale", "commit", B * ((1 << a) + (1 << (n - a))) << R, **c),
-        *_powers(s, "basefold-h", "open", sc.log_len(0) - 1, sc.log_len(0) - 1),  # pcs.basefold.gpu._build_h
+        _t("basefold-h", "open", B * ((1 << hb) + (1 << (h - hb))), **c),  # pcs.basefold.gpu._build_h: seeds only
         _t("basefold-final-consts", "open", 4 * B, **c),
     ]
     return out

@@ -26,6 +26,8 @@ serves.
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections import OrderedDict
 from contextlib import contextmanager
 
@@ -49,6 +51,8 @@ def _referenced(ctx) -> set[int]:
         v = stack.pop()
         if isinstance(v, (tuple, list)):
             stack.extend(v)
+        elif dataclasses.is_dataclass(v) and not isinstance(v, type):  # e.g. basefold's HSeeds
+            stack.extend(getattr(v, f.name) for f in dataclasses.fields(v))
         else:
             seen.add(id(v))
     return seen
