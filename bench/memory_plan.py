@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -112,7 +113,9 @@ def main() -> None:
         rows.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0
                     else {"case": spec, "error": (r.stderr.strip().splitlines() or ["?"])[-1]})
         print(json.dumps(rows[-1]), flush=True)
-    doc = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(), "cases": rows, "refusal": refusal_times()}
+    meta = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+            "commit": os.environ.get("WGPROVER_COMMIT", "unknown")}
+    doc = {"meta": meta, "rows": rows, "refusal": refusal_times()}
     print(json.dumps(doc["refusal"], indent=1))
     if args.json:
         Path(args.json).write_text(json.dumps(doc, indent=1) + "\n")

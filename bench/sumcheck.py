@@ -132,7 +132,7 @@ def measure(ctx, field, name: str, log_n: int, repeats: int) -> dict:
     except MemoryError as e:
         row["skipped"] = str(e)
         return row
-    row["bindings"] = {"trace_chunks": zc.layout.trace_chunks, "state_chunks": zc.layout.state_chunks}
+    row["bindings"] = {"trace": zc.layout.trace.nseg, "eq": zc.layout.eq.nseg, "state": zc.layout.state.nseg}
     t0 = time.perf_counter()
     t, method = gpu_time(ctx, lambda rec: _record_all(zc, rec, cbuf, out, log_n), repeats=repeats, warmup=2)
     row.update({"total_ms": t * 1e3, "method": method, "bench_wall_s": time.perf_counter() - t0})

@@ -31,6 +31,7 @@ TINY = {
                    "--log-rows", "4", "--no-warm"],
     "hemera_air.py": ["--log-counts", "1", "--repeats", "1"],
     "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4"],
+    "memory_plan.py": ["--cases", "goldilocks:fibonacci:5:portable"],
     "large.py": ["--cases", "fibonacci@4,power2@3:babybear", "--security", "0", "--repeats", "1"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
     "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--workers-per-adapter", "2"],
