@@ -11,30 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from test_air_codegen import check_zerocheck  # tests/ is on sys.path (rootdir conftest)
 from wgprover.air import bytecode, codegen
 from wgprover.air.codegen import generate
 from wgprover.air.examples import power
 from wgprover.gpu import get_context
 from wgprover.sumcheck import gpu as G
-from wgprover.sumcheck import reference as R
 
 PATHS = {"portable": {"int64": False}, "webgpu-default": {"profile": "webgpu-default", "int64": False}}
 WIDE = power(width=256).air  # 5,134 instructions: two chunks at the default MAX_OPS
 AUTO_WGSL_MAX = 20_000  # inline code of this AIR is ~198,000 characters
-
-
-def _check(ctx, field, air, n: int, rng) -> None:
-    """GPU zerocheck == NumPy reference on a random trace with an edge value in every column."""
-    E = field.ext
-    trace = field.base.random(rng, (air.width, 1 << n))
-    trace[:, 1] = field.p - 1
-    public = {p: int(v) for p, v in zip(air.public, field.base.random(rng, len(air.public)))}
-    r, alpha, rho = E.random(rng, n), E.random(rng, ()), E.random(rng, n)
-    want = R.zerocheck(field, air, n, trace, public, r, alpha, rho)
-    got = G.zerocheck(ctx, field, air, n, trace, public, r, alpha, rho)
-    for i in range(n):
-        assert np.array_equal(got[0][i], want[0][i]), f"round {i}"
-    assert np.array_equal(got[1], want[1]), "claims"
 
 
 @pytest.mark.parametrize("path", sorted(PATHS))
@@ -42,7 +28,7 @@ def test_wide_air_over_two_chunks_matches_numpy(field, rng, path, monkeypatch):
     monkeypatch.setenv("WGPROVER_ZEROCHECK", "auto")
     g = generate(WIDE, field)
     assert g.program is not None and len(g.chunks) == 2
-    _check(get_context(**PATHS[path]), field, WIDE, 3, rng)
+    check_zerocheck(get_context(**PATHS[path]), field, WIDE, 3, rng)
 
 
 @pytest.fixture
@@ -63,7 +49,7 @@ def test_small_air_over_many_chunks_matches_numpy(field, rng, path, tiny_chunks)
     assert 2 < len(g.chunks) <= bytecode.MAX_CHUNKS and len(g.program) % 10  # a partial last chunk
     assert np.array_equal(np.concatenate(g.chunks), g.program)
     assert g.source.count("var<uniform> zc_prog") == len(g.chunks) and "fn zc_fetch" in g.source
-    _check(get_context(**PATHS[path]), field, air, 4, rng)
+    check_zerocheck(get_context(**PATHS[path]), field, air, 4, rng)
 
 
 def test_auto_interprets_the_wide_power_map(field):

@@ -20,7 +20,7 @@ fit a small literal live in the ``pubc`` buffer after the public inputs.
 
 Each variant is either rendered inline (straight-line ``let`` statements: the
 fastest code, but its size and the driver's compile time grow with columns x
-degree x extension degree) or interpreted (bytecode in a uniform buffer run
+degree x extension degree) or interpreted (bytecode in uniform buffers run
 by shaders/zerocheck_interp.wgsl, :mod:`wgprover.air.bytecode`: small WGSL
 whatever the AIR).  ``mode`` picks: inline, interp, hybrid (round 0 inline,
 where base arithmetic is cheap to compile, the extension rounds interpreted),
