@@ -10,7 +10,7 @@ the child's whole wall time.
 
 Usage: python bench/compile.py [--airs fibonacci,power,boolean,periodic]
            [--fields goldilocks,babybear] [--paths portable,int64] [--modes auto]
-           [--log-rows 8] [--scope proof|zerocheck] [--no-warm] [--json bench/results/compile.json]
+           [--log-rows 8] [--width 0] [--scope proof|zerocheck] [--no-warm] [--json bench/results/compile.json]
 Target (issue 12): all pipelines of any example AIR build cold in <= 5 s on the H200.
 """
 
@@ -47,7 +47,7 @@ def child(args) -> None:
     t_ctx = time.perf_counter() - t0
     builds: list = []
     instrument(ctx.device, builds)
-    f, ex = get_field(args.field), get_example(args.air)
+    f, ex = get_field(args.field), get_example(args.air, **({"width": args.width} if args.width else {}))
     cols, pub = ex.generate(f, args.log_rows, np.random.default_rng(1))
     t0 = time.perf_counter()
     if args.scope == "zerocheck":  # only the pipelines of the zerocheck engine
@@ -60,7 +60,7 @@ def child(args) -> None:
 
 def _row(args, field: str, path: str, mode: str, air: str, cache: str, state: str) -> dict:
     cmd = [python(), __file__, "--child", "--airs", air, "--fields", field, "--paths", path,
-           "--log-rows", str(args.log_rows), "--scope", args.scope]
+           "--log-rows", str(args.log_rows), "--scope", args.scope, "--width", str(args.width)]
     res = child_json(cmd, cache_env(cache, {"WGPROVER_ZEROCHECK": mode}))
     slowest = max(res["builds"], key=lambda b: b["module_s"] + b["pipeline_s"], default={})
     return {"field": field, "path": path, "mode": mode, "air": air, "cache": state, "scope": args.scope, **res,
@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--paths", default="portable,int64")
     ap.add_argument("--modes", default="auto", help="zerocheck code modes (inline,interp,hybrid,auto)")
     ap.add_argument("--log-rows", type=int, default=8)
+    ap.add_argument("--width", type=int, default=0, help="columns of the power map (--airs power); 0: its default")
     ap.add_argument("--scope", choices=["proof", "zerocheck"], default="proof",
                     help="build every pipeline of a proof, or only the zerocheck engine's")
     ap.add_argument("--no-warm", action="store_true", help="skip the warm (second) run")

@@ -1,7 +1,9 @@
 // Bytecode interpreter for the constraint sums of the zerocheck (codegen
 // interp/hybrid modes; the program and the opcodes come from
 // wgprover/air/bytecode.py, which emits ZC_OP_*, ZC_NOPS, ZC_NRF, ZC_NRE and
-// the zc_prog uniform binding into the generated header).  Every field
+// the program's uniform bindings into the generated header; zc_fetch(pc)
+// reads instruction pc: shaders/zerocheck_fetch.wgsl for a program of one
+// binding, generated code over its chunks otherwise).  Every field
 // operation appears once here, whatever the AIR, so the driver compiles a
 // small kernel (docs/BENCHMARKS.md "Compile time").  Instruction:
 // vec4(opcode, dst register, a, b); a and b are registers, or an index
@@ -43,7 +45,7 @@ fn zc_op_ef(op: vec4<u32>, k: u32, x: u32, xf: Fe) -> Ef {
 fn zc_run_base(lo: u32, hi: u32, k: u32, x: u32, xf: Fe) -> Ef {
     var acc = ef_zero();
     for (var pc = lo; pc < hi; pc++) {
-        let op = zc_prog[pc];
+        let op = zc_fetch(pc);
         switch (op.x) {
             case ZC_OP_ZC_WADD_F: { acc = ef_add(acc, ef_mul_fe(zc_alpha(op.z), zc_rf[op.w])); }
             case ZC_OP_ZC_TR_CUR: { zc_rf[op.y] = zc_tr_cur(op.z, k, x, xf); }
@@ -59,7 +61,7 @@ fn zc_run_base(lo: u32, hi: u32, k: u32, x: u32, xf: Fe) -> Ef {
 fn zc_run_ext(lo: u32, hi: u32, k: u32, x: u32, xf: Fe) -> Ef {
     var acc = ef_zero();
     for (var pc = lo; pc < hi; pc++) {
-        let op = zc_prog[pc];
+        let op = zc_fetch(pc);
         if (op.x == ZC_OP_ZC_WADD_F) {
             acc = ef_add(acc, ef_mul_fe(zc_alpha(op.z), zc_rf[op.w]));
         } else if (op.x == ZC_OP_ZC_WADD_E) {

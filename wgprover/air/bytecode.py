@@ -5,10 +5,15 @@ extension degree, and a driver compiler that inlines every extension
 multiplication of it can take minutes (docs/BENCHMARKS.md, "Compile time").
 Interpreter mode compiles each field operation once: the SSA ops of
 :func:`wgprover.air.codegen.segments` become a program of ``vec4<u32>``
-instructions ``(opcode, dst, a, b)`` in a uniform buffer, run by
+instructions ``(opcode, dst, a, b)`` in uniform buffers, run by
 shaders/zerocheck_interp.wgsl over two per-thread register files (base ``Fe``
 and extension ``Ef``).  Registers are reused once their value is dead, so the
 files stay as small as the widest live set.
+
+A program longer than one uniform binding (``MAX_OPS``) is cut into chunks of
+``MAX_OPS`` instructions, one uniform binding each (``zc_prog0``, ...), read
+through one generated fetch function; a program of one chunk keeps the single
+``zc_prog`` binding, so its generated WGSL does not change.
 
 The opcodes are defined here and emitted into the generated WGSL header, so
 Python and the interpreter cannot disagree.  Twin: the same NumPy reference as
@@ -29,21 +34,31 @@ _EF_OPS = ("ef_add", "ef_sub", "ef_mul", "ef_neg", "ef_sqr", "ef_add_fe", "ef_mu
 # accumulate alpha^j * value into the segment's sum
 _ACC_OPS = ("zc_wadd_f", "zc_wadd_e")
 OPCODES = {fn: i for i, fn in enumerate(_FE_OPS + _EF_OPS + _ACC_OPS)}
-MAX_OPS = 4096  # 64 KiB of vec4<u32>: the WebGPU default max-uniform-buffer-binding-size
+MAX_OPS = 4096  # per chunk: 64 KiB of vec4<u32>, the WebGPU default max-uniform-buffer-binding-size
+# chunks: the WebGPU defaults allow 12 uniform buffers per stage and 8 dynamic uniform
+# buffers per pipeline layout (every group-0 uniform has a dynamic offset, gpu/kernel.py);
+# one is the zerocheck's parameter block
+MAX_CHUNKS = min(12, 8) - 1
 
 
 class ProgramTooLong(ValueError):
-    """The AIR's constraint program does not fit the interpreter's uniform buffer."""
+    """The AIR's constraint program does not fit the interpreter's uniform buffers."""
 
 
 @dataclass(frozen=True)
 class Program:
-    """Bytecode of both modes: ``code`` (n, 4) uint32; ``spans[mode][part]`` = (lo, hi)."""
+    """Bytecode of both modes: ``code`` (n, 4) uint32; ``spans[mode][part]`` = (lo, hi);
+    ``chunk``: instructions per uniform binding."""
 
     code: np.ndarray
     spans: dict
     n_fe_regs: int
     n_ef_regs: int
+    chunk: int = MAX_OPS
+
+    @property
+    def chunks(self) -> int:
+        return max(-(-len(self.code) // self.chunk), 1)
 
     def header(self) -> list[str]:
         """WGSL constants the interpreter expects (opcodes, program and register-file sizes)."""
@@ -54,6 +69,25 @@ class Program:
             f"const ZC_NRE: u32 = {max(self.n_ef_regs, 1)}u;",
         ]
         return lines
+
+    def uniforms(self) -> list[str]:
+        """The program's uniform binding declarations, in binding order."""
+        if self.chunks == 1:
+            return ["var<uniform> zc_prog: array<vec4<u32>, ZC_NOPS>"]
+        sizes = [min(self.chunk, len(self.code) - c * self.chunk) for c in range(self.chunks)]
+        return [f"var<uniform> zc_prog{c}: array<vec4<u32>, {s}>" for c, s in enumerate(sizes)]
+
+    def fetch(self) -> str | None:
+        """WGSL of ``zc_fetch(pc)`` over the chunks, or None for one chunk (the
+        static shaders/zerocheck_fetch.wgsl reads ``zc_prog``)."""
+        if self.chunks == 1:
+            return None
+        cases = [f"        case {c}u: {{ return zc_prog{c}[i]; }}" for c in range(self.chunks - 1)]
+        cases.append(f"        default: {{ return zc_prog{self.chunks - 1}[i]; }}")
+        return "\n".join([
+            "fn zc_fetch(pc: u32) -> vec4<u32> {",
+            f"    let i = pc % {self.chunk}u;",
+            f"    switch (pc / {self.chunk}u) {{", *cases, "    }", "}"])
 
 
 class _Registers:
@@ -159,8 +193,9 @@ def assemble(seg_by_mode: dict, p: int, n_public: int, consts: dict[int, int]) -
             start = end
         code += asm.code
         n_f, n_e = max(n_f, asm.files["f"].size), max(n_e, asm.files["e"].size)
-    if len(code) > MAX_OPS:
+    if len(code) > MAX_CHUNKS * MAX_OPS:
         raise ProgramTooLong(f"the AIR's constraint program has {len(code)} instructions, over the interpreter's "
-                             f"{MAX_OPS} (64 KiB uniform buffer); use WGPROVER_ZEROCHECK=inline")
+                             f"{MAX_CHUNKS * MAX_OPS} ({MAX_CHUNKS} uniform buffers of {MAX_OPS}); "
+                             "use WGPROVER_ZEROCHECK=inline")
     arr = np.array(code, dtype=np.uint32).reshape(-1, 4)
-    return Program(arr, spans, n_f, n_e)
+    return Program(arr, spans, n_f, n_e, MAX_OPS)

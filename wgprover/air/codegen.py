@@ -20,7 +20,7 @@ fit a small literal live in the ``pubc`` buffer after the public inputs.
 
 Each variant is either rendered inline (straight-line ``let`` statements: the
 fastest code, but its size and the driver's compile time grow with columns x
-degree x extension degree) or interpreted (bytecode in a uniform buffer run
+degree x extension degree) or interpreted (bytecode in uniform buffers run
 by shaders/zerocheck_interp.wgsl, :mod:`wgprover.air.bytecode`: small WGSL
 whatever the AIR).  ``mode`` picks: inline, interp, hybrid (round 0 inline,
 where base arithmetic is cheap to compile, the extension rounds interpreted),
@@ -77,7 +77,15 @@ class Generated:
     npts: int  # D + 1 evaluation points per round
     n_constraints: int
     wg: int
-    program: object = None  # interpreter bytecode (n, 4) uint32 for the zc_prog uniform, or None
+    program: object = None  # interpreter bytecode (n, 4) uint32 for the zc_prog uniform(s), or None
+    chunk: int = 0  # instructions per program uniform binding (air/bytecode.py)
+
+    @property
+    def chunks(self) -> list:
+        """The program cut into its uniform bindings' contents (empty without a program)."""
+        if self.program is None:
+            return []
+        return [self.program[lo : lo + self.chunk] for lo in range(0, max(len(self.program), 1), self.chunk)]
 
     @property
     def key(self) -> str:
@@ -365,7 +373,7 @@ class _Inline:
         return eval_function(mode, combine(seg, mode, run, g))
 
 
-def _bindings(layout: Layout, program: bool) -> str:
+def _bindings(layout: Layout, program) -> str:
     """Binding declarations and the tables' segment accessors (gpu/table_wgsl.py),
     which sumcheck_zerocheck.wgsl reads and writes the tables through."""
     b = Bindings()
@@ -378,8 +386,8 @@ def _bindings(layout: Layout, program: bool) -> str:
     b.var("var<storage, read_write> zc_aux: array<Ef>")
     b.table("zc_out", "Ef", layout.state, "read_write", load=False)
     b.var("var<uniform> zp: ZcParams")
-    if program:
-        b.var("var<uniform> zc_prog: array<vec4<u32>, ZC_NOPS>")
+    for decl in program.uniforms() if program is not None else []:
+        b.var(decl)
     return b.source()
 
 
@@ -467,9 +475,11 @@ def _generate(air: Air, field_name: str, p: int, d: int, wg: int, layout: Layout
         f"const ZC_WG: u32 = {wg}u;",
     ] + (program.header() if program else [])
     order = tuple(sorted(consts, key=consts.get))
-    source = "\n\n".join(["\n".join(header), _bindings(layout, program is not None), *funcs]) + "\n"
-    code = None if program is None else program.code
-    return Generated(source, order, npts, len(air.constraints), wg, code)
+    fetch = [] if program is None or program.fetch() is None else [program.fetch()]
+    source = "\n\n".join(["\n".join(header), _bindings(layout, program), *fetch, *funcs]) + "\n"
+    if program is None:
+        return Generated(source, order, npts, len(air.constraints), wg)
+    return Generated(source, order, npts, len(air.constraints), wg, program.code, program.chunk)
 
 
 def generate(air: Air, field, wg: int = WG, layout: Layout | None = None, mode: str | None = None) -> Generated:
@@ -484,5 +494,7 @@ def generate(air: Air, field, wg: int = WG, layout: Layout | None = None, mode: 
 def zerocheck_kernel(ctx, field, air: Air, entry: str, layout: Layout | None = None, mode: str | None = None):
     """A pipeline of shaders/sumcheck_zerocheck.wgsl specialised to ``air`` (cached)."""
     gen = generate(air, field, layout=layout, mode=mode)
-    files = ["sumcheck_zerocheck"] + (["zerocheck_interp"] if gen.program is not None else [])
+    files = ["sumcheck_zerocheck"]
+    if gen.program is not None:  # one chunk: the static fetch from zc_prog, else the generated one
+        files += (["zerocheck_fetch"] if len(gen.chunks) == 1 else []) + ["zerocheck_interp"]
     return ctx.kernel(field, files, entry, generated=gen.source)

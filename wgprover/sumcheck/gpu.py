@@ -250,15 +250,24 @@ class ZerocheckGpu(_Engine):
         self._rw_dummies = [ctx.placeholder(f"zc-rw-{c}", self.ef_bytes) for c in range(1, self.layout.state.nseg)]
 
     def _program_binding(self) -> list:
-        """The interpreter's bytecode as a uniform buffer (air/bytecode.py), or nothing in inline mode."""
-        if self.gen.program is None:
+        """The interpreter's bytecode (air/bytecode.py), one uniform buffer per
+        chunk, or nothing in inline mode."""
+        chunks = self.gen.chunks
+        if not chunks:
             return []
         import wgpu
 
-        code = self.gen.program
-        buf = self.ctx.buffer(code.nbytes, label="zc-program", usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST)
-        self.ctx.write(buf, code)
-        return [(buf, 0, code.nbytes)]
+        lim = self.ctx.limits
+        room = min(int(lim["max-uniform-buffers-per-shader-stage"]), int(lim["max-dynamic-uniform-buffers-per-pipeline-layout"]))
+        if len(chunks) + 1 > room:  # + the parameter block
+            raise ValueError(f"the zerocheck program needs {len(chunks)} uniform buffers, the device allows {room - 1}; "
+                             "use WGPROVER_ZEROCHECK=inline")
+        out = []
+        for c, part in enumerate(chunks):
+            buf = self.ctx.buffer(part.nbytes, label=f"zc-program[{c}]", usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST)
+            self.ctx.write(buf, part)
+            out.append((buf, 0, part.nbytes))
+        return out
 
     # -- layout bookkeeping ------------------------------------------------------
     def _state_in(self, i: int) -> DeviceTable:
