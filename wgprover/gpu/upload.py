@@ -23,7 +23,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .device_table import DeviceTable, Segment, allocate
+from . import device_table
+from .device_table import DeviceTable, Segment
 
 __all__ = ["STREAM_CHUNK", "stream_upload", "write_table"]
 
@@ -71,5 +72,5 @@ def stream_upload(ctx, source: np.ndarray, label: str, check: Check | None = Non
     written by ``write_table``. ``check`` may convert each chunk to the table's
     element type, of ``elem_bytes`` bytes (default: ``source``'s)."""
     cols, rows = source.shape
-    table = allocate(ctx, cols, rows, elem_bytes or source.dtype.itemsize, label)
+    table = device_table.allocate(ctx, cols, rows, elem_bytes or source.dtype.itemsize, label)
     return write_table(ctx, source, table, check, after, chunk)
