@@ -27,10 +27,6 @@ import numpy as np
 
 __all__ = ["DeviceTable", "Segment", "allocate", "split", "upload"]
 
-# one queue write moves at most this many bytes, so a host staging copy stays O(chunk)
-WRITE_CHUNK = 64 << 20
-
-
 @dataclass(frozen=True)
 class Segment:
     """One storage binding of a table: columns ``col..col+ncols`` x rows ``row..row+nrows``."""
@@ -122,24 +118,8 @@ def allocate(ctx, cols: int, rows: int, elem_bytes: int, label: str) -> DeviceTa
 
 
 def upload(ctx, data: np.ndarray, label: str) -> DeviceTable:
-    """A table holding ``data`` (shape (cols, rows) or (cols, rows, d)), written
-    segment by segment in chunks of at most WRITE_CHUNK bytes (queued; no sync)."""
-    cols, rows = data.shape[:2]
-    elem_bytes = data.itemsize * int(np.prod(data.shape[2:], dtype=np.int64))
-    table = allocate(ctx, cols, rows, elem_bytes, label)
-    for s in table.segments:
-        block = data[s.col : s.col + s.ncols, s.row : s.row + s.nrows]
-        write_rows(ctx, s.buffer, block)
-    return table
+    """A table holding ``data`` (shape (cols, rows) or (cols, rows, d)): the
+    streamed upload of gpu/upload.py (bounded chunks, queued; no sync)."""
+    from .upload import stream_upload  # upload.py builds on this module
 
-
-def write_rows(ctx, buf, block: np.ndarray, offset: int = 0) -> None:
-    """Write a (ncols, nrows, ...) block column by column in bounded chunks."""
-    flat = block.reshape(block.shape[0], -1)
-    step = max(1, WRITE_CHUNK // max(flat.itemsize, 1))
-    at = offset
-    for col in flat:
-        for lo in range(0, col.size, step):
-            part = col[lo : lo + step]
-            ctx.write(buf, part, at)
-            at += part.nbytes
+    return stream_upload(ctx, np.ascontiguousarray(data), label)

@@ -44,10 +44,10 @@ def _chunks(seg: Segment, row_step: int):
 
 def write_table(ctx, source: np.ndarray, table: DeviceTable, check: Check | None = None,
                 after: Callable[[Segment], None] | None = None, chunk: int = STREAM_CHUNK) -> DeviceTable:
-    """Write ``source`` (cols, rows) into ``table`` in chunks of at most ``chunk``
-    bytes, submitting after each (queued; no host sync). Host memory beyond
-    ``source`` itself stays O(chunk)."""
-    if source.shape != (table.cols, table.rows):
+    """Write ``source`` (cols, rows) or (cols, rows, d) into ``table`` in chunks of
+    at most ``chunk`` bytes, submitting after each (queued; no host sync). Host
+    memory beyond ``source`` itself stays O(chunk)."""
+    if source.shape[:2] != (table.cols, table.rows):
         raise ValueError(f"source of shape {source.shape} does not fit table {table.label!r} "
                          f"({table.cols} x {table.rows})")
     row_step = max(1, chunk // table.elem_bytes)
@@ -68,9 +68,11 @@ def write_table(ctx, source: np.ndarray, table: DeviceTable, check: Check | None
 def stream_upload(ctx, source: np.ndarray, label: str, check: Check | None = None,
                   after: Callable[[Segment], None] | None = None, chunk: int = STREAM_CHUNK,
                   elem_bytes: int | None = None) -> DeviceTable:
-    """A new device table (``device_table.allocate``) holding ``source`` (cols, rows),
-    written by ``write_table``. ``check`` may convert each chunk to the table's
-    element type, of ``elem_bytes`` bytes (default: ``source``'s)."""
-    cols, rows = source.shape
-    table = device_table.allocate(ctx, cols, rows, elem_bytes or source.dtype.itemsize, label)
+    """A new device table (``device_table.allocate``) holding ``source`` (cols, rows)
+    or (cols, rows, d), written by ``write_table``. ``check`` may convert each
+    chunk to the table's element type, of ``elem_bytes`` bytes (default:
+    ``source``'s element, d values wide)."""
+    cols, rows = source.shape[:2]
+    elem_bytes = elem_bytes or source.itemsize * int(np.prod(source.shape[2:], dtype=np.int64))
+    table = device_table.allocate(ctx, cols, rows, elem_bytes, label)
     return write_table(ctx, source, table, check, after, chunk)
