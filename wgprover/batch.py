@@ -206,7 +206,7 @@ class _Pipeline:
                 check_output(out)
                 head, params = self.options.open(trace)
                 self._check_fits(head, params)
-                job = (trace, out, head.load(), params)
+                job = (trace, out, head.load(check=self.options.cpu), params)  # GPU: checked as it uploads
             except Exception as e:  # noqa: BLE001 - one trace's failure is its result, the batch goes on
                 self.results.put(BatchResult(trace, str(out), False, one_line(e)))
                 continue
