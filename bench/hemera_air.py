@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (gpumem.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (measure.py)
 
-from gpumem import MemorySampler  # noqa: E402
+from measure import MemorySampler, warm_proofs  # noqa: E402
 from wgprover.air import hemera_air as ha  # noqa: E402
 from wgprover.air.codegen import zerocheck_kernel  # noqa: E402
 from wgprover.field import GOLDILOCKS  # noqa: E402
@@ -61,13 +61,7 @@ def bench_count(ctx, air, k: int, args, params: BasefoldParams) -> dict | None:
         except MemoryError as e:
             print(f"skip K = 2^{k}: {e}", flush=True)
             return None
-        walls, best = [], None
-        for _ in range(args.repeats):
-            t0 = time.perf_counter()
-            res = prove_gpu(ctx, GOLDILOCKS, air, trace, {}, params, check=False)
-            walls.append(time.perf_counter() - t0)
-            if best is None or walls[-1] <= min(walls):
-                best = res
+        walls, best = warm_proofs(lambda: prove_gpu(ctx, GOLDILOCKS, air, trace, {}, params, check=False), args.repeats)
     t0 = time.perf_counter()
     v = verify(best.proof, air, {})
     row.update({

@@ -26,9 +26,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (gpumem.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (measure.py)
 
-from gpumem import MemorySampler  # noqa: E402
+from measure import MemorySampler, warm_proofs  # noqa: E402
 from wgprover.air import examples  # noqa: E402
 from wgprover.gpu.device_table import split  # noqa: E402
 from wgprover.field import get_field  # noqa: E402
@@ -68,13 +68,7 @@ def bench_case(ctx, spec: str, args) -> dict:
         t0 = time.perf_counter()
         prove_gpu(ctx, field, ex.air, cols, pub, params, check=False)
         row["first_prove_s"] = time.perf_counter() - t0
-        walls, best = [], None
-        for _ in range(args.repeats):
-            t0 = time.perf_counter()
-            res = prove_gpu(ctx, field, ex.air, cols, pub, params, check=False)
-            walls.append(time.perf_counter() - t0)
-            if best is None or walls[-1] <= min(walls):
-                best = res
+        walls, best = warm_proofs(lambda: prove_gpu(ctx, field, ex.air, cols, pub, params, check=False), args.repeats)
     t0 = time.perf_counter()
     v = verify(best.proof, ex.air, pub, min_security=min(args.security, 100))
     peak = None if mem.peak is None or mem.base is None else (mem.peak - mem.base) << 20

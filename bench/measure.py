@@ -1,5 +1,6 @@
-"""Peak device memory while a bench runs, sampled from nvidia-smi (bench helper,
-not a bench: docs/BENCHMARKS.md says which numbers come from it)."""
+"""Measurement helpers shared by the benches (not a bench): repeated warm
+proofs, and the peak device memory sampled from nvidia-smi while a bench runs
+(docs/BENCHMARKS.md says which numbers come from them)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,16 @@ class MemorySampler:
         self._stop.set()
         if self._t is not None:
             self._t.join()
+
+
+def warm_proofs(prove, repeats: int) -> tuple[list[float], object]:
+    """Call ``prove()`` ``repeats`` times: (wall seconds of each call, the result
+    of the fastest; its GPU phases are the ones reported, docs/BENCHMARKS.md)."""
+    walls, best = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        res = prove()
+        walls.append(time.perf_counter() - t0)
+        if best is None or walls[-1] <= min(walls):
+            best = res
+    return walls, best
