@@ -15,7 +15,7 @@ from dataclasses import replace
 from .device_table import DeviceTable, Segment
 from .table_wgsl import Bindings, TableShape, shape_of
 
-__all__ = ["check_binding_count", "fe_shape", "record_copy", "whole"]
+__all__ = ["check_binding_count", "fe_shape", "record_copy", "as_table"]
 
 
 def fe_shape(table: DeviceTable, fe_bytes: int) -> TableShape:
@@ -30,9 +30,15 @@ def fe_shape(table: DeviceTable, fe_bytes: int) -> TableShape:
     return replace(shape, log_rps=shape.log_rps + d.bit_length() - 1)
 
 
-def whole(buffer, cols: int, rows: int, elem_bytes: int, label: str = "") -> DeviceTable:
-    """A one-segment table viewing a plain buffer (column-major, offset 0)."""
-    return DeviceTable(cols, rows, elem_bytes, (Segment(buffer, 0, cols, 0, rows, buffer.size),), label)
+def as_table(data, cols: int, rows: int, elem_bytes: int, label: str = "") -> DeviceTable:
+    """``data`` as a device table: a DeviceTable as it is, a plain buffer as one
+    segment viewing it (column-major, offset 0; it must hold the whole table)."""
+    if isinstance(data, DeviceTable):
+        return data
+    need = cols * rows * elem_bytes
+    if data.size < need:
+        raise ValueError(f"{label or 'table'} buffer holds {data.size} bytes, the {cols} x {rows} table needs {need}")
+    return DeviceTable(cols, rows, elem_bytes, (Segment(data, 0, cols, 0, rows, data.size),), label)
 
 
 def check_binding_count(ctx, bindings: Bindings, shared: int, what: str) -> None:

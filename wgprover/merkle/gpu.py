@@ -117,7 +117,7 @@ def _as_table(ctx, mat, rows: int, width: int, elem_bytes: int, mat_offset: int)
     if mat.size > ctx.max_binding():
         raise ValueError(f"matrix buffer of {mat.size} bytes exceeds the storage binding limit "
                          f"{ctx.max_binding()} ({ctx.profile} profile); pass a DeviceTable")
-    return table_access.whole(mat, width, rows, elem_bytes, label="merkle-matrix")
+    return table_access.as_table(mat, width, rows, elem_bytes, label="merkle-matrix")
 
 
 def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: int = 0,

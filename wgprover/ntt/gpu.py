@@ -264,8 +264,7 @@ def record_lde(
     kernels = (_kernel(ctx, field, _LDE_FILES, "lde", tb), _kernel(ctx, field, _NTT_FILES, "forward", tb))
     passes = passes_for(ctx, field, log_n, tb)
     if isinstance(dst_buf, DeviceTable):
-        if not isinstance(src_buf, DeviceTable):
-            src_buf = table_access.whole(src_buf, cols, 1 << log_n, field.base.BYTES, label="lde-src")
+        src_buf = table_access.as_table(src_buf, cols, 1 << log_n, field.base.BYTES, label="lde-src")
         pieces = _lde_segments(src_buf, dst_buf, log_n, log_blowup)
     else:
         B, log_l = field.base.BYTES, log_n + log_blowup

@@ -30,6 +30,7 @@ from ..gpu import device_table
 from ..gpu.device_table import DeviceTable
 from ..gpu.table_wgsl import Bindings, TableShape, allocate_as, locate, plan, shape_of
 from ..gpu.recorder import u32s as _u32
+from ..gpu.table_access import as_table
 
 WG = 64
 ZC_ENTRIES = ("zc_round_base", "zc_round_ext", "zc_fold_base", "zc_fold_ext", "zc_setup")
@@ -112,17 +113,6 @@ def plan_layout(ctx, field, w: int, n: int) -> Layout:
     lay = Layout(plan(w, N, field.base.BYTES, lim), plan(1, N, ef_bytes, lim), plan(2 * w + 1, max(N // 2, 1), ef_bytes, lim))
     _check_bindings(ctx, lay.storage_bindings, f"zerocheck of {w} columns x 2^{n} rows")
     return lay
-
-
-def _as_table(trace, w: int, n: int, fe_bytes: int) -> DeviceTable:
-    """``trace`` as a device table; a bare buffer (a caller not yet passing a
-    table) is taken as one whole segment of w x 2^n elements."""
-    if isinstance(trace, DeviceTable):
-        return trace
-    nbytes = w * (fe_bytes << n)
-    if trace.size < nbytes:
-        raise ValueError(f"trace buffer holds {trace.size} bytes, need {nbytes} (w={w}, n={n})")
-    return DeviceTable(w, 1 << n, fe_bytes, (device_table.Segment(trace, 0, w, 0, 1 << n, nbytes),), "trace")
 
 
 def _check_trace(trace: DeviceTable, w: int, n: int, fe_bytes: int) -> None:
@@ -212,7 +202,7 @@ class ZerocheckGpu(_Engine):
         air.check_rows(n)
         self.air = air
         w, N = air.width, 1 << n
-        self.trace = _as_table(trace, w, n, self.fe_bytes)
+        self.trace = as_table(trace, w, 1 << n, self.fe_bytes, "trace")
         _check_trace(self.trace, w, n, self.fe_bytes)
         self.layout = lay = plan_layout(ctx, field, w, n)
         if shape_of(self.trace) != lay.trace:
@@ -350,7 +340,7 @@ class ProductSumcheckGpu(_Engine):
     def __init__(self, ctx, field, n: int, trace: DeviceTable, w: int, max_partials: int = MAX_PARTIALS) -> None:
         super().__init__(ctx, field, n, max_partials)
         N = 1 << n
-        self.trace = _as_table(trace, w, n, self.fe_bytes)
+        self.trace = as_table(trace, w, 1 << n, self.fe_bytes, "trace")
         _check_trace(self.trace, w, n, self.fe_bytes)
         self.w = w
         tshape, self.shape = product_shapes(ctx, field, w, n)

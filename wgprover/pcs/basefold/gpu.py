@@ -104,8 +104,7 @@ def record_fold_first(rec, field, cw0, h: HSeeds, challenges, out, size_in: int,
     or a DeviceTable) with powers of beta, fold ``steps`` times with challenges
     from ``first_slot`` into ``out`` (Ef)."""
     ctx = rec.ctx
-    if not isinstance(cw0, DeviceTable):
-        cw0 = table_access.whole(cw0, width, size_in, field.base.BYTES, label="codeword0")
+    cw0 = table_access.as_table(cw0, width, size_in, field.base.BYTES, label="codeword0")
     k = _kernel(ctx, field, "fold_first", shape_of(cw0), f"codeword table {cw0.label!r}")
     prm = _fold_params(size_in, width, steps, first_slot, beta_slot, h)
     bind = [*cw0.bindings(), ctx.placeholder("basefold-ext"), h.buffer, challenges, out, prm]
@@ -167,8 +166,7 @@ def record_commit(ch, field, trace, plan) -> GpuLayer:
     several bindings (docs/ARCHITECTURE.md §9)."""
     rec, ctx, sc = ch.rec, ch.rec.ctx, plan.sched
     n, w, fe = plan.st.n, plan.st.width, field.base.BYTES
-    if not isinstance(trace, DeviceTable):
-        trace = table_access.whole(trace, w, 1 << n, fe, label="trace")
+    trace = table_access.as_table(trace, w, 1 << n, fe, label="trace")
     cw0 = device_table.allocate(ctx, w, 1 << sc.log_len(0), fe, "codeword0")
     coeffs = _coefficients(ctx, cw0, n, fe)
     table_access.record_copy(rec, trace, coeffs)
