@@ -58,15 +58,17 @@ def external_linear(s: np.ndarray) -> np.ndarray:
     return lanes.combine(y[0], y[1])
 
 
-def _lane_sum(s: np.ndarray) -> np.ndarray:
-    """Sum over the last axis (length 16) mod p: exact sums of the 32-bit halves."""
-    return lanes.combine((s >> lanes.S32).sum(axis=-1, dtype=_U64), (s & lanes.M32).sum(axis=-1, dtype=_U64))
+def _internal_lazy(s: np.ndarray) -> np.ndarray:
+    """M_I = 1 + diag(d), lazily reduced: the lane sum from exact sums of the
+    32-bit halves the diagonal product splits anyway."""
+    lo, hi = lanes.halves(s)
+    total = lanes.combine(hi.sum(axis=-1, dtype=_U64), lo.sum(axis=-1, dtype=_U64))
+    return lanes.add(lanes.mul_halves(lo, hi, *_DIAG_HALVES), total[..., None])
 
 
 def internal_linear(s: np.ndarray) -> np.ndarray:
     """M_I = 1 + diag(d): s'[i] = d[i]*s[i] + sum(s)."""
-    total = _lane_sum(s)
-    return lanes.canonical(lanes.add(lanes.mul_halves(*lanes.halves(s), *_DIAG_HALVES), total[..., None]))
+    return lanes.canonical(_internal_lazy(s))
 
 
 def _sqr_n(x0: np.ndarray, x1: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -127,7 +129,7 @@ def _full_round(s: np.ndarray, rc: np.ndarray) -> np.ndarray:
 def _partial_round(s: np.ndarray, rc: int) -> np.ndarray:
     x = lanes.canonical(lanes.add(s[:, 0], _U64(rc)))
     s[:, 0] = inverse(x) if x.size > _INT_INVERSE_MAX else _inverse_ints(x)
-    return internal_linear(s)
+    return _internal_lazy(s)
 
 
 def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
