@@ -15,8 +15,6 @@ of 4 Goldilocks elements.
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
@@ -403,6 +401,9 @@ def iter_pieces(source, size: int) -> Iterator[memoryview]:
         for i in range(0, len(mv), size):
             yield mv[i:i + size]
         return
+
+    import queue  # here: a verifier never streams, and its start-up pays every import
+    import threading
 
     q: queue.Queue = queue.Queue(maxsize=1)
 
