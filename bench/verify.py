@@ -2,7 +2,7 @@
 process on ONE CPU core, best and median of N, with the compiled hemera
 permutation (numba, where installed) and with the pure-NumPy reference.
 
-Usage: python3 bench/verify.py [--sizes 12,14,16,20] [--air power] [--field goldilocks]
+Usage: python3 bench/verify.py [--log-rows 12,16,20] [--air power] [--field goldilocks]
        [--security 100] [--repeats 7] [--cache /tmp/wgprover-verify] [--process] [--json OUT]
 
 Also prints the hemera work of the query phase (PROTOCOL.md H.7): permutations
@@ -12,7 +12,13 @@ of --process-repeats) twice: as shipped (the NumPy hemera: numba's start-up
 costs a one-shot process more than it saves) and with WGPROVER_NUMBA=1; and
 splits one such process into phases (a child: interpreter start, imports of
 numpy, the CLI (typer, rich), typer's option parsing (pydantic), the verifier
-modules, numba's import and cache load, the verify itself).
+modules, numba's import and cache load, the verify itself), and a second
+child profiles its verify into the parts of docs/BENCHMARKS.md "Where
+`wgprove verify` spends its time". The processes get the caller's environment
+as a user has it: without this script's one-thread BLAS variables (numpy's
+import with and without OPENBLAS_NUM_THREADS=1 is timed apart) and without
+PYTHONDONTWRITEBYTECODE (an installed package has its bytecode; the first,
+untimed run writes it).
 Target (issue 13): `wgprove verify` of a 16 x 2^20 100-bit proof <= 0.6 s.
 """
 
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import os
 
+USER_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ[_v] = "1"  # one core: set before NumPy loads its BLAS
 
@@ -69,9 +76,41 @@ def child_phases(path: str) -> None:
     print(json.dumps(t))
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["--child-phases"]:
+# the parts of one verify (cumulative seconds under cProfile, which inflates
+# NumPy-call-heavy code by ~30%): function name -> what it is
+VERIFY_PARTS = {
+    "verify_file": "verify_file (all)",
+    "_digest_of": "AIR digest (hemera byte sponge, scalar)",
+    "verify_zerocheck": "zerocheck rounds and final check",
+    "_receive_batch": "batch sumcheck: receive and draw",
+    "check_merkle_openings": "Merkle sweep (batched hemera)",
+    "_check_folding": "folding and final polynomial",
+    "permute_one": "transcript permutations (scalar)",
+    "permute_with_constants": "batched hemera permutations",
+}
+
+
+def child_profile(path: str) -> None:
+    """One verify under cProfile; one JSON line {part: cumulative seconds}."""
+    import cProfile
+    import pstats
+
+    from wgprover.api import verify_file
+
+    prof = cProfile.Profile()
+    prof.enable()
+    assert verify_file(path).verdict.accepted
+    prof.disable()
+    out: dict = {}
+    for (_, _, name), row in pstats.Stats(prof).stats.items():
+        if name in VERIFY_PARTS:
+            out[VERIFY_PARTS[name]] = out.get(VERIFY_PARTS[name], 0.0) + row[3]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__" and sys.argv[1:2] in (["--child-phases"], ["--child-profile"]):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    child_phases(sys.argv[2])
+    (child_phases if sys.argv[1] == "--child-phases" else child_profile)(sys.argv[2])
     sys.exit(0)
 
 import numpy as np  # noqa: E402
@@ -133,35 +172,48 @@ def proof_file(proof: bytes, air, cache: Path) -> Path:
     return path
 
 
+def _timed_runs(cmd: list[str], env: dict, repeats: int) -> dict:
+    subprocess.run(cmd, check=True, capture_output=True, env=env)  # untimed: writes the bytecode
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        ts.append(time.perf_counter() - t0)
+    return {"median_s": statistics.median(ts), "best_s": min(ts)}
+
+
 def time_process(path: Path, repeats: int) -> dict:
-    """Whole `wgprove verify` processes, as shipped and with numba forced on."""
+    """Whole `wgprove verify` processes, as shipped and with numba forced on; and
+    the floor under them: the interpreter alone, and with numpy imported."""
     cmd = [sys.executable, "-c", "from wgprover.cli import main; main()", "verify", str(path)]
-    out = {}
-    for mode, env in (("numpy", {}), ("numba", {"WGPROVER_NUMBA": "1"})):
-        ts = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, env={**os.environ, **env})
-            ts.append(time.perf_counter() - t0)
-        out[mode] = {"median_s": statistics.median(ts), "best_s": min(ts)}
+    out = {mode: _timed_runs(cmd, {**USER_ENV, **env}, repeats)
+           for mode, env in (("numpy", {}), ("numba", {"WGPROVER_NUMBA": "1"}))}
+    out["python_only"] = _timed_runs([sys.executable, "-c", "pass"], USER_ENV, repeats)
+    out["import_numpy"] = _timed_runs([sys.executable, "-c", "import numpy"], USER_ENV, repeats)
+    out["import_numpy_one_blas_thread"] = _timed_runs([sys.executable, "-c", "import numpy"],
+                                                      {**USER_ENV, "OPENBLAS_NUM_THREADS": "1"}, repeats)
     return out
+
+
+def _child(flag: str, path: Path, env: dict) -> tuple[dict, float]:
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, __file__, flag, str(path)], check=True,
+                       capture_output=True, text=True, env={**USER_ENV, **env})
+    return json.loads(r.stdout.strip().splitlines()[-1]), time.perf_counter() - t0
 
 
 def phases(path: Path) -> dict:
     out = {}
     for mode, env in (("numpy", {"WGPROVER_NUMBA": "0"}), ("numba", {"WGPROVER_NUMBA": "1"})):
-        t0 = time.perf_counter()
-        r = subprocess.run([sys.executable, __file__, "--child-phases", str(path)], check=True,
-                           capture_output=True, text=True, env={**os.environ, **env})
-        wall = time.perf_counter() - t0
-        ph = json.loads(r.stdout.strip().splitlines()[-1])
+        ph, wall = _child("--child-phases", path, env)
         out[mode] = {**ph, "wall_s": wall, "interpreter_start_and_exit_s": wall - sum(ph.values())}
+    out["numpy"]["verify_parts_profiled_s"] = _child("--child-profile", path, {"WGPROVER_NUMBA": "0"})[0]
     return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="12,14,16")
+    ap.add_argument("--log-rows", "--sizes", dest="sizes", default="12,14,16", help="log2 rows, comma-separated")
     ap.add_argument("--air", default="power")
     ap.add_argument("--field", default="goldilocks")
     ap.add_argument("--security", type=int, default=100)
@@ -200,6 +252,14 @@ def main() -> None:
         print(f"{r['log_rows']:>3}{r['proof_bytes'] / 1024:>8.1f}{r['merkle_permutations']:>7}{r['merkle_steps']:>6}"
               f"{c['best_s'] * 1e3:>10.1f}ms{c['median_s'] * 1e3:>7.1f}ms"
               f"{r['numpy']['best_s'] * 1e3:>10.1f}ms{r['numpy']['median_s'] * 1e3:>7.1f}ms")
+    for r in rows:
+        if "process" in r:
+            pr, ph = r["process"], r["process_phases"]["numpy"]
+            print(f"# n={r['log_rows']}: `wgprove verify` {pr['numpy']['median_s']:.3f} s (numba {pr['numba']['median_s']:.3f} s); "
+                  f"python alone {pr['python_only']['median_s']:.3f} s, + import numpy {pr['import_numpy']['median_s']:.3f} s "
+                  f"({pr['import_numpy_one_blas_thread']['median_s']:.3f} s one BLAS thread); phases "
+                  + ", ".join(f"{k} {v:.3f}" for k, v in ph.items() if isinstance(v, float)))
+            print("#   verify parts (cProfile): " + ", ".join(f"{k} {v:.3f} s" for k, v in ph["verify_parts_profiled_s"].items()))
     if args.json:
         Path(args.json).write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
 

@@ -168,6 +168,8 @@ def test_constants_bootstrap(rc):
     assert [int(x) for x in ours[:4]] == [0x7E6EF67C13BC8100, 0x3A658EE0B11555F9,
                                           0x42F4F5D6BE505B01, 0x8D6E969951FEA22C]
     assert hp.round_constants() is ours  # cached
+    # the shipped table (hemera/round_constants.py) is the self-bootstrap's output
+    assert np.array_equal(R.bootstrap_constants(), ours)
     g = hp.gpu_table()
     assert g.shape == (hp.GPU_TABLE_SIZE,)
     assert np.array_equal(g[:64], ours[:64]) and np.array_equal(g[64:80], ours[128:])
@@ -183,6 +185,31 @@ def test_matrices():
     mi = hp.internal_matrix()
     want = [[sum(int(mi[i, j]) * int(v[j]) for j in range(16)) % P for i in range(16)] for v in x]
     assert R.internal_linear(x).tolist() == want
+
+
+def test_lanes_match_field(rng):
+    """hemera/lanes.py (lazily reduced) against wgprover.field.goldilocks and
+    Python ints, on edge values, random values and non-canonical inputs x + p."""
+    from wgprover.hemera import lanes
+
+    x = np.concatenate([gl.edge_values(), gl.random(rng, 300), np.array([P - 1] * 4, np.uint64)])
+    y = np.concatenate([rng.permutation(x[:-4]), np.array([P - 1, 0, 1, 2**32], np.uint64)])
+    def lazy_form(v):  # the same elements, >= p where that fits
+        return np.where(v < 2**64 - P, v + np.uint64(P), v)
+
+    lazy, lazy_y = lazy_form(x), lazy_form(y)
+    assert np.any(lazy >= np.uint64(P)) and np.any(lazy_y >= np.uint64(P))
+    want_mul, want_sq = gl.mul(x, y), gl.mul(x, x)
+    for a in (x, lazy):
+        assert np.array_equal(lanes.canonical(lanes.mul_halves(*lanes.halves(a), *lanes.halves(y))), want_mul)
+        assert np.array_equal(lanes.canonical(lanes.mul_halves(*lanes.halves(a), *lanes.halves(lazy_y))), want_mul)
+        assert np.array_equal(lanes.canonical(lanes.sqr_halves(*lanes.halves(a))), want_sq)
+        assert np.array_equal(lanes.canonical(lanes.add(a, y)), gl.add(x, y))
+        assert [int(v) for v in lanes.canonical(lanes.pow7(a))] == [pow(int(v), 7, P) for v in x]
+    assert int(lanes.canonical(np.array([2**64 - 1], np.uint64))[0]) == (2**64 - 1) % P
+    hi, lo = rng.integers(0, 2**41, (2, 500), dtype=np.uint64)
+    got = lanes.combine(hi.copy(), lo.copy())
+    assert [int(v) for v in got] == [(int(h) * 2**32 + int(l)) % P for h, l in zip(hi, lo)]
 
 
 def test_inverse_addition_chain(rng):

@@ -15,15 +15,13 @@ of 4 Goldilocks elements.
 
 from __future__ import annotations
 
-import queue
-import threading
-from itertools import accumulate
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from wgprover.field import goldilocks as gl
 
+from . import lanes
 from . import params as hp
 from . import scalar
 
@@ -34,80 +32,70 @@ _U64 = np.uint64
 # permutation
 # ---------------------------------------------------------------------------
 
-_MASK32 = _U64(0xFFFF_FFFF)
-_S32 = _U64(32)
-_EPS = _U64(0xFFFF_FFFF)  # 2^64 mod p
 _P = _U64(hp.P)
 # M_E transposed, as float64: a (..., 16) @ _ME_T product of 32-bit halves is
 # below 35 * 2^32 < 2^53 (M_E's row sums are 35), so float64 BLAS is exact.
 _ME_T = hp.external_matrix().T.astype(np.float64)
+_DIAG_HALVES = lanes.halves(hp.MATRIX_DIAG_16)
 
-
-def _combine(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
-    """(hi * 2^32 + lo) mod p for hi, lo < 2^40, canonical: with hi = a 2^32 + b,
-    hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32 (mod p)."""
-    t = lo + (hi >> _S32) * _EPS
-    s = ((hi & _MASK32) << _S32) + t  # wraps at most once (t < 2^41)
-    s = np.where(s < t, s + _EPS, s)
-    return np.where(s >= _P, s - _P, s)
-
-
-def _halves(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return s >> _S32, s & _MASK32
+# The permutation below takes any uint64 lanes and keeps values lazily reduced
+# (< 2^64, hemera/lanes.py) between rounds; every public function returns
+# canonical elements.
 
 
 def external_linear(s: np.ndarray) -> np.ndarray:
     """M_E = circ(2*M4, M4, M4, M4) on states of shape (..., 16).
 
-    One exact float64 matrix product per 32-bit half instead of ~30 modular
-    additions: NumPy's per-call cost dominates the small batches a verifier has."""
-    hi, lo = _halves(s)
-    yhi = (hi.astype(np.float64) @ _ME_T).astype(_U64)
-    ylo = (lo.astype(np.float64) @ _ME_T).astype(_U64)
-    return _combine(yhi, ylo)
+    One exact float64 matrix product of both 32-bit halves instead of ~30
+    modular additions: NumPy's per-call cost dominates the small batches a
+    verifier has."""
+    h = np.empty((2,) + s.shape, dtype=_U64)
+    np.right_shift(s, lanes.S32, out=h[0])
+    np.bitwise_and(s, lanes.M32, out=h[1])
+    y = (h.astype(np.float64) @ _ME_T).astype(_U64)
+    return lanes.combine(y[0], y[1])
 
 
-def _lane_sum(s: np.ndarray) -> np.ndarray:
-    """Sum over the last axis (length 16) mod p: exact sums of the 32-bit halves."""
-    hi, lo = _halves(s)
-    return _combine(hi.sum(axis=-1, dtype=_U64), lo.sum(axis=-1, dtype=_U64))
+def _internal_lazy(s: np.ndarray) -> np.ndarray:
+    """M_I = 1 + diag(d), lazily reduced: the lane sum from exact sums of the
+    32-bit halves the diagonal product splits anyway."""
+    lo, hi = lanes.halves(s)
+    total = lanes.combine(hi.sum(axis=-1, dtype=_U64), lo.sum(axis=-1, dtype=_U64))
+    return lanes.add(lanes.mul_halves(lo, hi, *_DIAG_HALVES), total[..., None])
 
 
 def internal_linear(s: np.ndarray) -> np.ndarray:
     """M_I = 1 + diag(d): s'[i] = d[i]*s[i] + sum(s)."""
-    total = _lane_sum(s)
-    return gl.add(gl.mul(s, hp.MATRIX_DIAG_16), total[..., None])
+    return lanes.canonical(_internal_lazy(s))
 
 
-def pow7(x: np.ndarray) -> np.ndarray:
-    x2 = gl.sqr(x)
-    x3 = gl.mul(x2, x)
-    x4 = gl.sqr(x2)
-    return gl.mul(x3, x4)
-
-
-def _sqr_n(x: np.ndarray, n: int) -> np.ndarray:
+def _sqr_n(x0: np.ndarray, x1: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     for _ in range(n):
-        x = gl.sqr(x)
-    return x
+        x0, x1 = lanes.halves(lanes.sqr_halves(x0, x1))
+    return x0, x1
 
 
 _INT_INVERSE_MAX = 4096  # below this many lanes, one Python batch inversion beats 73 NumPy multiplies
 
 
 def _inverse_ints(x: np.ndarray) -> np.ndarray:
-    """``inverse`` element-wise (0 -> 0) by Montgomery's trick on Python integers:
-    prefix and suffix products, one modular inverse, then inv_i = pre_i suf_i / all."""
-    vals = [v or 1 for v in x.reshape(-1).tolist()]  # zeros: invert 1, masked below
-    pre = list(accumulate(vals, _mulmod, initial=1))
-    suf = list(accumulate(reversed(vals), _mulmod, initial=1))[::-1]
-    inv_all = scalar.inverse_int(pre[-1])
-    out = np.array([a * b * inv_all % hp.P for a, b in zip(pre, suf[1:])], dtype=_U64).reshape(x.shape)
-    return np.where(x == 0, x, out)
-
-
-def _mulmod(a: int, b: int) -> int:
-    return a * b % hp.P
+    """``inverse`` of canonical x (0 -> 0) by Montgomery's trick on Python integers:
+    prefix products, one modular inverse, then back to front
+    inv_i = pre_i * (x_i ... x_n)^-1 (a zero is skipped and stays 0)."""
+    vals, p = x.reshape(-1).tolist(), hp.P
+    pre, acc = [], 1
+    for v in vals:
+        pre.append(acc)
+        if v:
+            acc = acc * v % p
+    inv = scalar.inverse_int(acc)
+    out = [0] * len(vals)
+    for i in range(len(vals) - 1, -1, -1):
+        v = vals[i]
+        if v:
+            out[i] = inv * pre[i] % p
+            inv = inv * v % p
+    return np.array(out, dtype=_U64).reshape(x.shape)
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
@@ -115,17 +103,31 @@ def inverse(x: np.ndarray) -> np.ndarray:
 
     p - 2 = 0xFFFFFFFE_FFFFFFFF = (2^31 - 1) * 2^33 + (2^32 - 1); with
     t_k = x^(2^k - 1): t2, t3, t6, t12, t24, t30, t31, t32, then t31^(2^33) * t32.
+    Each t_k is kept as its 32-bit halves (lazily reduced, hemera/lanes.py).
     """
-    t1 = x
-    t2 = gl.mul(gl.sqr(t1), t1)
-    t3 = gl.mul(gl.sqr(t2), t1)
-    t6 = gl.mul(_sqr_n(t3, 3), t3)
-    t12 = gl.mul(_sqr_n(t6, 6), t6)
-    t24 = gl.mul(_sqr_n(t12, 12), t12)
-    t30 = gl.mul(_sqr_n(t24, 6), t6)
-    t31 = gl.mul(gl.sqr(t30), t1)
-    t32 = gl.mul(gl.sqr(t31), t1)
-    return gl.mul(_sqr_n(t31, 33), t32)
+    def times(a, b):
+        return lanes.halves(lanes.mul_halves(*a, *b))
+
+    t1 = lanes.halves(np.asarray(x, dtype=_U64))
+    t2 = times(_sqr_n(*t1, 1), t1)
+    t3 = times(_sqr_n(*t2, 1), t1)
+    t6 = times(_sqr_n(*t3, 3), t3)
+    t12 = times(_sqr_n(*t6, 6), t6)
+    t24 = times(_sqr_n(*t12, 12), t12)
+    t30 = times(_sqr_n(*t24, 6), t6)
+    t31 = times(_sqr_n(*t30, 1), t1)
+    t32 = times(_sqr_n(*t31, 1), t1)
+    return lanes.canonical(lanes.mul_halves(*_sqr_n(*t31, 33), *t32))
+
+
+def _full_round(s: np.ndarray, rc: np.ndarray) -> np.ndarray:
+    return external_linear(lanes.pow7(lanes.add(s, rc)))
+
+
+def _partial_round(s: np.ndarray, rc: int) -> np.ndarray:
+    x = lanes.canonical(lanes.add(s[:, 0], _U64(rc)))
+    s[:, 0] = inverse(x) if x.size > _INT_INVERSE_MAX else _inverse_ints(x)
+    return _internal_lazy(s)
 
 
 def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
@@ -134,18 +136,18 @@ def permute_with_constants(states: np.ndarray, rc: np.ndarray) -> np.ndarray:
     s = np.array(states, dtype=_U64, copy=True)
     if s.shape[-1:] != (hp.WIDTH,):
         raise ValueError(f"hemera state must have last dimension 16, got shape {s.shape}")
+    shape = s.shape
+    s = s.reshape(-1, hp.WIDTH)
     full = np.asarray(rc[: hp.ROUNDS_F * hp.WIDTH], dtype=_U64).reshape(hp.ROUNDS_F, hp.WIDTH)
-    partial = np.asarray(rc[hp.ROUNDS_F * hp.WIDTH:], dtype=_U64)
+    partial = [int(c) for c in rc[hp.ROUNDS_F * hp.WIDTH:]]
     s = external_linear(s)
     for r in range(hp.ROUNDS_F_HALF):
-        s = external_linear(pow7(gl.add(s, full[r])))
+        s = _full_round(s, full[r])
     for r in range(hp.ROUNDS_P):
-        x = gl.add(s[..., 0], partial[r])
-        s[..., 0] = inverse(x) if x.size > _INT_INVERSE_MAX else _inverse_ints(x)
-        s = internal_linear(s)
+        s = _partial_round(s, partial[r])
     for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F):
-        s = external_linear(pow7(gl.add(s, full[r])))
-    return s
+        s = _full_round(s, full[r])
+    return s.reshape(shape)
 
 
 def permute(states: np.ndarray) -> np.ndarray:
@@ -399,6 +401,9 @@ def iter_pieces(source, size: int) -> Iterator[memoryview]:
         for i in range(0, len(mv), size):
             yield mv[i:i + size]
         return
+
+    import queue  # here: a verifier never streams, and its start-up pays every import
+    import threading
 
     q: queue.Queue = queue.Queue(maxsize=1)
 
