@@ -34,7 +34,7 @@ import numpy as np
 from ..field import goldilocks as gl
 from ..hemera import params as hp
 from ..hemera import reference as href
-from .hemera_air import _external_text, _partial_text
+from .hemera_air import COMPILE_FROM_PERMUTATIONS, _external_text, _partial_text
 from .language import Air
 
 P = hp.P
@@ -122,6 +122,12 @@ def wide_trace(inputs: np.ndarray, sbox: int = 7) -> np.ndarray:
     check_sbox(sbox)
     s = gl.check(np.asarray(inputs, dtype=_U64), "hemera input").reshape(-1, W)
     s = np.concatenate([s, np.zeros(((1 << s.shape[0].bit_length()) - s.shape[0], W), dtype=_U64)])
+    if s.shape[0] >= COMPILE_FROM_PERMUTATIONS:
+        from ..hemera import compiled
+
+        fast = compiled.wide_trace(s, sbox)  # the same trace, compiled (numba)
+        if fast is not None:
+            return fast
     cols: list[np.ndarray] = [s]
     rcf, rcp = hp.rc_full(), hp.rc_partial()
     ys = np.zeros((s.shape[0], hp.ROUNDS_P), dtype=_U64)
