@@ -85,23 +85,30 @@ def _sbox_inputs() -> list[list[str]]:
     return xs
 
 
-def _constraints(sbox: int) -> list[dict]:
-    """The constraints of one row (``transition``: every row but the last)."""
+def _full_round(r: int, xr: list[str], sbox: int) -> list[tuple[str, str]]:
+    """(name, text) of full round r's S-box constraints, x = its input texts."""
     cons = []
-    for r, xr in enumerate(_sbox_inputs()):
-        for i, x in enumerate(xr):
-            u = f"u{r}_{i}"
-            if sbox == 3:
-                z = f"z{r}_{i}"
-                cons.append((f"cube{r}_{i}", f"{z} - {x}^3"))
-                cons.append((f"sbox{r}_{i}", f"{u} - {z}^2 * {x}"))
-            else:
-                cons.append((f"sbox{r}_{i}", f"{u} - {x}^{hp.SBOX_DEGREE}"))
+    for i, x in enumerate(xr):
+        u = f"u{r}_{i}"
+        if sbox == 3:
+            cons.append((f"cube{r}_{i}", f"z{r}_{i} - {x}^3"))
+            cons.append((f"sbox{r}_{i}", f"{u} - z{r}_{i}^2 * {x}"))
+        else:
+            cons.append((f"sbox{r}_{i}", f"{u} - {x}^{hp.SBOX_DEGREE}"))
+    return cons
+
+
+def _constraints(sbox: int) -> list[dict]:
+    """The constraints of one row (``transition``: every row but the last), in the
+    permutation's order, so a wrong value is reported by the first step it breaks."""
+    xs = _sbox_inputs()
+    cons = [c for r in range(hp.ROUNDS_F_HALF) for c in _full_round(r, xs[r], sbox)]
     rcp = hp.rc_partial()
     for k, lin in enumerate(_partials()[0]):
         x, y = _with_const(lin, rcp[k]), f"y{k + 1}"
         cons.append((f"inverse{k + 1}_a", f"{x} * {y} * {x} - {x}"))
         cons.append((f"inverse{k + 1}_b", f"{x} * {y} * {y} - {y}"))
+    cons += [c for r in range(hp.ROUNDS_F_HALF, hp.ROUNDS_F) for c in _full_round(r, xs[r], sbox)]
     out = _external_text([f"u{hp.ROUNDS_F - 1}_{j}" for j in range(W)])
     cons += [(f"out{i}", f"o{i} - ({out[i]})") for i in range(W)]
     return [{"transition": text, "name": name} for name, text in cons]
