@@ -132,18 +132,18 @@ def main() -> None:
     device_s = time.perf_counter() - t0
     params = BasefoldParams.for_security(args.security)
     print(f"# {ctx.adapter_summary}: context {device_s:.2f} s", flush=True)
-    models, rows = [], []
-    for v in variants:
-        model, vrows = bench_variant(ctx, v, args, params)
-        models.append(model)
-        rows += vrows
     meta = {"adapter": ctx.adapter_summary, "path": ctx.field_path, "date": datetime.date.today().isoformat(),
             "commit": os.environ.get("WGPROVER_COMMIT", "unknown"), "params": params.__dict__, "context_s": device_s,
-            "variants": models}
-    print_cost_table(models)
+            "variants": []}
+    rows: list[dict] = []
+    for v in variants:  # the JSON is rewritten after each variant: a run cut short keeps what it measured
+        model, vrows = bench_variant(ctx, v, args, params)
+        meta["variants"].append(model)
+        rows += vrows
+        with open(args.json, "w") as fh:
+            json.dump({"meta": meta, "rows": rows}, fh, indent=2)
+    print_cost_table(meta["variants"])
     print_table(rows)
-    with open(args.json, "w") as fh:
-        json.dump({"meta": meta, "rows": rows}, fh, indent=2)
 
 
 if __name__ == "__main__":
