@@ -1,14 +1,17 @@
 """Benchmark: hemera permutations proved per second (docs/AIR.md §9, docs/BENCHMARKS.md).
 
-For each K = 2^k permutations: generate the trace (NumPy), prove it on the GPU
-(warm-up, then --repeats timed proofs), verify, and report permutations proved
-per second, proof size, verify time, GPU phase times and the peak device memory
-(sampled with nvidia-smi where it exists). The first proof of the process is
-timed apart: it includes the cold pipeline builds, and the AIR's own zerocheck
-pipelines are also built and timed alone before it.
+For each variant (AIR layout and zerocheck code mode, bench/hemera_variants.py)
+and each size 2^k: generate the trace, prove it on the GPU (warm-up, then
+--repeats timed proofs), verify, and report permutations proved per second,
+proof size, verify time, GPU phase times and the peak device memory (sampled
+with nvidia-smi where it exists). The first proof of each size is timed apart
+(the first of a variant includes its cold pipeline builds); the AIR's own
+zerocheck pipelines are also built and timed alone before it.
 
 Usage: python3 bench/hemera_air.py --log-counts 12,14,16 --json OUT
-       [--ppr 4] [--security 100] [--path portable|int64] [--repeats 3]
+       [--variants ppr4/interp,wide7,wide3/hybrid] [--ppr 4] [--security 100]
+       [--path portable|int64] [--repeats 3]
+       python3 bench/hemera_air.py --cost-model [--variants ...]   (no GPU: the cost model only)
 """
 
 from __future__ import annotations
@@ -26,8 +29,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench helpers (measure.py)
 
+from hemera_variants import Variant, cost_model, parse_variants, print_cost_table  # noqa: E402
 from measure import MemorySampler, warm_proofs  # noqa: E402
-from wgprover.air import hemera_air as ha  # noqa: E402
 from wgprover.air.codegen import zerocheck_kernel  # noqa: E402
 from wgprover.field import GOLDILOCKS  # noqa: E402
 from wgprover.gpu import get_context  # noqa: E402
@@ -46,13 +49,13 @@ def build_pipelines(ctx, air) -> float:
     return time.perf_counter() - t0
 
 
-def bench_count(ctx, air, k: int, args, params: BasefoldParams) -> dict | None:
-    K = 1 << k
-    n = ha.log_rows_for_count(K, args.ppr)
+def bench_count(ctx, v: Variant, k: int, args, params: BasefoldParams) -> dict | None:
+    air, K, n = v.air, v.count(k), v.log_rows(k)
     t0 = time.perf_counter()
-    trace = ha.permutation_blocks(GOLDILOCKS.base.random(np.random.default_rng(k), (K, ha.W)), args.ppr)
+    trace = v.trace(k, np.random.default_rng(k))
     gen_s = time.perf_counter() - t0
-    row = {"log_count": k, "count": K, "log_rows": n, "width": air.width, "trace_gen_s": gen_s}
+    row = {"variant": v.name, "log_count": k, "count": K, "log_rows": n, "width": air.width,
+           "degree_D": air.degree + 1, "cells_per_perm": air.width * v.rows_per_perm, "trace_gen_s": gen_s}
     with MemorySampler() as mem:
         try:
             t0 = time.perf_counter()
@@ -63,52 +66,84 @@ def bench_count(ctx, air, k: int, args, params: BasefoldParams) -> dict | None:
             return None
         walls, best = warm_proofs(lambda: prove_gpu(ctx, GOLDILOCKS, air, trace, {}, params, check=False), args.repeats)
     t0 = time.perf_counter()
-    v = verify(best.proof, air, {})
+    verdict = verify(best.proof, air, {})
     row.update({
         "prove_wall_s": float(np.median(walls)), "prove_wall_min_s": float(min(walls)),
         "perms_per_s": K / float(np.median(walls)), "perms_per_s_best": K / float(min(walls)),
         "gpu_phases_s": best.phases, "gpu_total_s": sum(best.phases.values()), "host_s": best.host_seconds,
         "syncs": best.syncs, "proof_bytes": len(best.proof), "verify_s": time.perf_counter() - t0,
-        "accepted": v.accepted, "device_mem_peak_mib": mem.peak,
+        "accepted": verdict.accepted, "device_mem_peak_mib": mem.peak,
     })
     return row
+
+
+def bench_variant(ctx, v: Variant, args, params: BasefoldParams) -> tuple[dict, list[dict]]:
+    """Pipelines and every size of one variant (its code mode set through WGPROVER_ZEROCHECK)."""
+    os.environ["WGPROVER_ZEROCHECK"] = v.mode
+    build_s = build_pipelines(ctx, v.air)
+    air = v.air
+    print(f"# {v.name}: zerocheck pipelines {build_s:.2f} s (w = {air.width}, D = {air.degree + 1}, "
+          f"{len(air.constraints)} constraints, {v.rows_per_perm} rows/permutation)", flush=True)
+    rows = []
+    for k in [int(s) for s in args.log_counts.split(",")]:
+        row = bench_count(ctx, v, k, args, params)
+        if row is not None:
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    return {**cost_model(v), "zerocheck_pipelines_s": build_s}, rows
+
+
+TABLE = [("variant", "variant", 1, "s"), ("K", "count", 1, ".0f"), ("log rows", "log_rows", 1, ".0f"),
+         ("w", "width", 1, ".0f"), ("D", "degree_D", 1, ".0f"), ("wall ms", "prove_wall_s", 1e3, ".1f"),
+         ("perm/s", "perms_per_s", 1, ".0f"), ("gpu ms", "gpu_total_s", 1e3, ".1f"),
+         ("proof KB", "proof_bytes", 1 / 1024, ".1f"), ("verify ms", "verify_s", 1e3, ".1f"),
+         ("mem MiB", "device_mem_peak_mib", 1, ".0f")]
+
+
+def print_table(rows: list[dict]) -> None:
+    print("".join(f"{h:>14}" for h, *_ in TABLE) + "  accepted  GPU phases ms")
+    for r in rows:
+        cells = "".join(f"{r[k]:>14}" if f == "s" else f"{(r[k] or 0) * m:>14{f}}" for _, k, m, f in TABLE)
+        phases = " ".join(f"{p} {t * 1e3:.1f}" for p, t in r["gpu_phases_s"].items())
+        print(f"{cells}  {r['accepted']}  {phases}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--log-counts", default="12,14,16,18,20", help="log2 of the permutation counts K")
-    ap.add_argument("--ppr", type=int, default=4, help="partial rounds per trace row (1, 2, 4, 8, 16)")
+    ap.add_argument("--variants", default=None,
+                    help="LAYOUT[/MODE],... (LAYOUT ppr1|ppr2|ppr4|ppr8|ppr16|wide7|wide3, MODE auto|inline|interp|hybrid)")
+    ap.add_argument("--ppr", type=int, default=4, help="without --variants: the row layout's partial rounds per row")
+    ap.add_argument("--cost-model", action="store_true", help="print the variants' cost model and exit (no GPU)")
     ap.add_argument("--security", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--path", choices=["portable", "int64"], default="int64")
     ap.add_argument("--json", default="bench/results/hemera_air.json")
     args = ap.parse_args()
+    try:
+        variants = parse_variants(args.variants or f"ppr{args.ppr}/{os.environ.get('WGPROVER_ZEROCHECK', 'auto')}")
+    except ValueError as e:
+        ap.exit(2, f"error: {e}\n")
+    if args.cost_model:
+        print_cost_table([cost_model(v) for v in variants])
+        return
     t0 = time.perf_counter()
     ctx = get_context(int64=args.path == "int64")
     device_s = time.perf_counter() - t0
     params = BasefoldParams.for_security(args.security)
-    air = ha.permutation_air(args.ppr)
-    build_s = build_pipelines(ctx, air)
-    print(f"# {ctx.adapter_summary}: context {device_s:.2f} s, hemera zerocheck pipelines {build_s:.2f} s "
-          f"(w = {air.width}, degree {air.degree}, {len(air.constraints)} constraints)", flush=True)
-    rows = []
-    for k in [int(s) for s in args.log_counts.split(",")]:
-        row = bench_count(ctx, air, k, args, params)
-        if row is not None:
-            rows.append(row)
-            print(json.dumps(row), flush=True)
+    print(f"# {ctx.adapter_summary}: context {device_s:.2f} s", flush=True)
     meta = {"adapter": ctx.adapter_summary, "path": ctx.field_path, "date": datetime.date.today().isoformat(),
-            "commit": os.environ.get("WGPROVER_COMMIT", "unknown"), "params": params.__dict__, "ppr": args.ppr,
-            "rows_per_permutation": ha.Layout(args.ppr).rows, "context_s": device_s, "zerocheck_pipelines_s": build_s}
-    table = [("K", "count", 1, ".0f"), ("log rows", "log_rows", 1, ".0f"), ("wall ms", "prove_wall_s", 1e3, ".1f"),
-             ("perm/s", "perms_per_s", 1, ".0f"), ("gpu ms", "gpu_total_s", 1e3, ".1f"),
-             ("proof KB", "proof_bytes", 1 / 1024, ".1f"), ("verify ms", "verify_s", 1e3, ".1f"),
-             ("mem MiB", "device_mem_peak_mib", 1, ".0f")]
-    print("".join(f"{h:>11}" for h, *_ in table) + "  accepted")
-    for r in rows:
-        print("".join(f"{(r[k] or 0) * m:>11{fmt}}" for _, k, m, fmt in table) + f"  {r['accepted']}")
-    with open(args.json, "w") as fh:
-        json.dump({"meta": meta, "rows": rows}, fh, indent=2)
+            "commit": os.environ.get("WGPROVER_COMMIT", "unknown"), "params": params.__dict__, "context_s": device_s,
+            "variants": []}
+    rows: list[dict] = []
+    for v in variants:  # the JSON is rewritten after each variant: a run cut short keeps what it measured
+        model, vrows = bench_variant(ctx, v, args, params)
+        meta["variants"].append(model)
+        rows += vrows
+        with open(args.json, "w") as fh:
+            json.dump({"meta": meta, "rows": rows}, fh, indent=2)
+    print_cost_table(meta["variants"])
+    print_table(rows)
 
 
 if __name__ == "__main__":

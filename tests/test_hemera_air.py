@@ -39,9 +39,7 @@ VECTORS = json.loads((Path(__file__).parent / "vectors" / "hemera.json").read_te
 @pytest.mark.parametrize("ppr", [1, 2, 4, 8, 16])
 @pytest.mark.parametrize("count", [2, 8])
 def test_permutation_trace_matches_reference(rng, ppr, count):
-    inputs = gl_random(rng, count)
-    inputs[0] = 0  # the all-zero state: partial S-box inputs may hit 0 -> 0
-    inputs[-1] = hp.P - 1
+    inputs = edge_inputs(rng, count)
     trace = ha.permutation_blocks(inputs, ppr)
     lay = ha.Layout(ppr)
     assert trace.shape == (16 + ppr, count * lay.rows)
@@ -53,6 +51,14 @@ def test_permutation_trace_matches_reference(rng, ppr, count):
 
 def gl_random(rng, count):
     return GOLDILOCKS.base.random(rng, (count, hp.WIDTH))
+
+
+def edge_inputs(rng, count):
+    """Random states, the first all zero (partial S-box inputs may hit 0 -> 0), the last all p - 1."""
+    inputs = gl_random(rng, count)
+    inputs[0] = 0
+    inputs[-1] = hp.P - 1
+    return inputs
 
 
 def test_layout_and_constants_come_from_hemera_params():

@@ -129,17 +129,17 @@ def _partial_totals(ppr: int) -> list[list[int]]:
     return totals
 
 
-def _partial_text(lay: "Layout") -> tuple[list[str], list[str]]:
-    """(S-box inputs x_k without their constant, output lanes) of one partial-round row.
+def _partial_text(s: list[str], y: list[str]) -> tuple[list[str], list[str]]:
+    """(S-box inputs x_k without their constant, output lanes) of len(y) partial rounds
+    from the state terms ``s`` (names or parenthesised texts), ``y`` the inverse outputs.
 
     With T_m the lane sums (shared texts): x_1 = s0, x_k = d_0*y_(k-1) + T_(k-1);
     output lane 0 = d_0*y_ppr + T_ppr, lane i >= 1 = d_i^ppr*s_i + sum_m d_i^(ppr-m)*T_m.
     """
-    s, y = _names(lay)
-    ppr = lay.ppr
+    ppr = len(y)
     diag = [int(d) for d in hp.MATRIX_DIAG_16]
     tt = [f"({_lin_text(t, s + y)})" for t in _partial_totals(ppr)]
-    xs = ["s0"] + [_lin_text([diag[0], 1], [y[k - 1], tt[k - 1]]) for k in range(1, ppr)]
+    xs = [s[0]] + [_lin_text([diag[0], 1], [y[k - 1], tt[k - 1]]) for k in range(1, ppr)]
     outs = [_lin_text([diag[0], 1], [y[-1], tt[-1]])]
     for i in range(1, W):
         coefs = [pow(diag[i], ppr, P)] + [pow(diag[i], ppr - m - 1, P) for m in range(ppr)]
@@ -180,7 +180,7 @@ def _round_constraints(lay: Layout) -> list[dict]:
     s, y = _names(lay)
     mix = _external_text(s)
     full = _external_text([f"(s{j} + c{j})^{hp.SBOX_DEGREE}" for j in range(W)])
-    ins, outs = _partial_text(lay)
+    ins, outs = _partial_text(s, y)
     cons = []
     for i in range(W):
         nx = f"next.s{i}"

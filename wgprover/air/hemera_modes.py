@@ -68,22 +68,40 @@ class SpongeShape:
         return hp.RATE if self.byte_mode else self.length - hp.RATE * (self.blocks - 1)
 
 
+# The sponge's selectors share one full-length periodic column ``sponge`` (its values
+# are the bulk of the AIR's size: 2^n each): 1 on the last row of blocks 0..B-3, 2 on
+# that of block B-2, 3 on block B-1's output row, 0 elsewhere; each selector is the
+# Lagrange indicator of its value (docs/AIR.md §9.2), of degree <= 3.
+_INV2, _INV6 = pow(2, hp.P - 2, hp.P), pow(6, hp.P - 2, hp.P)
+CHAIN = f"{_INV2} * sponge * (3 - sponge)"  # value 1 or 2
+CHAIN_MID = f"{_INV2} * sponge * (sponge - 2) * (sponge - 3)"  # value 1
+CHAIN_END = f"{_INV2} * sponge * (sponge - 1) * (3 - sponge)"  # value 2
+FIN = f"{_INV6} * sponge * (sponge - 1) * (sponge - 2)"  # value 3
+
+
+def _sponge_selector(sh: SpongeShape) -> list[int]:
+    rows, B = Layout(sh.ppr).rows, sh.blocks
+    col = np.zeros(sh.trace_blocks * rows, dtype=np.int64)
+    col[rows - 1: (B - 1) * rows: rows] = 1
+    if B > 1:
+        col[(B - 1) * rows - 1] = 2
+    col[(B - 1) * rows + Layout(sh.ppr).out_row] = 3
+    return col.tolist()
+
+
 def _sponge_constraints(sh: SpongeShape) -> tuple[dict, list[dict]]:
-    """Periodic selectors (period = the whole trace) and the chaining/boundary constraints."""
-    lay, B = Layout(sh.ppr), sh.blocks
-    period = sh.trace_blocks * lay.rows
-    ends = [b * lay.rows + lay.rows - 1 for b in range(B - 1)]  # last row of blocks 0..B-2
-    per = {"chain": _one_hot(period, ends), "chain_mid": _one_hot(period, ends[:-1]),
-           "chain_end": _one_hot(period, ends[-1:]), "fin": _one_hot(period, [(B - 1) * lay.rows + lay.out_row])}
+    """The periodic selector column (period = the whole trace) and the chaining/boundary constraints."""
+    B = sh.blocks
+    per = {"sponge": _sponge_selector(sh)}
     keep = [i for i in range(hp.RATE, W) if i != hp.LANE_LENGTH]
-    cons = [{"transition": f"chain * (next.s{i} - s{i})", "name": f"chain_capacity{i}"} for i in keep]
+    cons = [{"transition": f"{CHAIN} * (next.s{i} - s{i})", "name": f"chain_capacity{i}"} for i in keep]
     L = hp.LANE_LENGTH
-    cons.append({"transition": f"chain_mid * (next.s{L} - s{L})", "name": "chain_length_lane"})
-    cons.append({"transition": f"chain_end * (next.s{L} - pub.length)", "name": "length"})
+    cons.append({"transition": f"{CHAIN_MID} * (next.s{L} - s{L})", "name": "chain_length_lane"})
+    cons.append({"transition": f"{CHAIN_END} * (next.s{L} - pub.length)", "name": "length"})
     zero_lanes = range(sh.tail, hp.RATE)
     if B > 1:
-        cons += [{"transition": f"chain_end * (next.s{i} - s{i})", "name": f"zero_pad{i}"} for i in zero_lanes]
-    cons += [{"transition": f"fin * (s{i} - pub.d{i})", "name": f"digest{i}"} for i in range(hp.OUTPUT_ELEMENTS)]
+        cons += [{"transition": f"{CHAIN_END} * (next.s{i} - s{i})", "name": f"zero_pad{i}"} for i in zero_lanes]
+    cons += [{"transition": f"{FIN} * (s{i} - pub.d{i})", "name": f"digest{i}"} for i in range(hp.OUTPUT_ELEMENTS)]
     init = {i: 0 for i in range(hp.RATE, W)}
     init[hp.LANE_DOMAIN] = sh.domain
     first = [{"first": f"s{i} - {v}", "name": f"init{i}"} for i, v in init.items() if i != L or B > 1]

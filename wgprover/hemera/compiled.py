@@ -10,9 +10,10 @@ without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
 The per-element Goldilocks arithmetic, the numba switch and its cache are
 wgprover/field/compiled.py's.
 
-``trace_kernel`` and ``sponge_kernel`` compute the hemera example traces
-(docs/AIR.md §7, §9) from the same round functions; their NumPy definitions
-are wgprover/air/hemera_air.py and hemera_modes.py (tests/test_examples.py).
+``trace_kernel``, ``wide_kernel`` and ``sponge_kernel`` compute the hemera
+example traces (docs/AIR.md §7, §9) from the same round functions; their NumPy
+definitions are wgprover/air/hemera_air.py, hemera_wide.py and hemera_modes.py
+(tests/test_examples.py, tests/test_hemera_wide.py).
 """
 
 from __future__ import annotations
@@ -181,6 +182,64 @@ def permutation_trace(states: np.ndarray, steps: tuple[str, ...], ppr: int) -> n
                  np.ascontiguousarray(hp.rc_partial()), np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64),
                  ppr, out)
     return out.reshape(16 + ppr, -1)
+
+
+@_jit()
+def _wide_full(s, out, base, cube, rc, y):
+    """One full round of every state, writing (x^3 if cube, then) x^7 from row ``base``."""
+    step = 32 if cube else 16
+    for b in range(s.shape[0]):
+        for i in range(16):
+            x = add(s[b, i], rc[i])
+            x2 = mul(x, x)
+            x3 = mul(x2, x)
+            s[b, i] = mul(x3, mul(x2, x2))
+            if cube:
+                out[base + i, b] = x3
+            out[base + step - 16 + i, b] = s[b, i]
+        external(s[b], y)
+
+
+@_jit()
+def wide_kernel(states, cube, full, partial, diag, out):
+    """The wide permutation AIR's trace (out: (width, K), one permutation per column
+    index; docs/AIR.md §9.1): input, per full round (x^3,) x^7, the 16 partial-round
+    inverses, output.  Rounds outside, permutations inside (one batch inversion a round)."""
+    s = states.copy()
+    n = s.shape[0]
+    y = np.empty(16, dtype=np.uint64)
+    xs = np.empty(n, dtype=np.uint64)
+    pre = np.empty(n, dtype=np.uint64)
+    step = 32 if cube else 16
+    for b in range(n):
+        for i in range(16):
+            out[i, b] = s[b, i]
+        external(s[b], y)
+    for r in range(8):
+        if r == 4:
+            for k in range(16):
+                for b in range(n):
+                    xs[b] = add(s[b, 0], partial[k])
+                batch_inverse(xs, pre)
+                for b in range(n):
+                    out[16 + 8 * step + k, b] = xs[b]
+                    s[b, 0] = xs[b]
+                    internal(s[b], diag)
+        _wide_full(s, out, 16 + r * step, cube, full[r], y)
+    for b in range(n):
+        for i in range(16):
+            out[out.shape[0] - 16 + i, b] = s[b, i]
+
+
+def wide_trace(states: np.ndarray, sbox: int) -> np.ndarray | None:
+    """``wide_kernel`` on canonical states (K, 16): (width, K); None without numba."""
+    if njit is None:
+        return None
+    width = 16 + 8 * (32 if sbox == 3 else 16) + 16 + 16
+    out = np.empty((width, states.shape[0]), dtype=np.uint64)
+    wide_kernel(np.ascontiguousarray(states, dtype=np.uint64), sbox == 3, np.ascontiguousarray(hp.rc_full()),
+                np.ascontiguousarray(hp.rc_partial()), np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64), out)
+    return out
 
 
 @_jit()
