@@ -51,10 +51,10 @@ def test_listed_kernels_are_the_kernels_a_proof_builds(name, path, rng, monkeypa
     assert {s.key for s in used} == {s.key for s in listed}
 
 
-def test_parallel_build_then_prove_equals_reference_and_a_known_shape_builds_nothing(rng, monkeypatch):
-    """On a fresh device: prepare builds every listed pipeline on worker threads;
-    the proof then builds none and equals the NumPy reference's bytes; a second
-    proof of the shape neither lists nor builds."""
+def test_parallel_builds_give_the_reference_proof_and_a_known_shape_builds_nothing(rng, monkeypatch):
+    """On a fresh device, as ``prove_gpu`` runs it: the listed pipelines build on
+    worker threads while the proof records, the proof equals the NumPy
+    reference's bytes, and a second proof of the shape neither lists nor builds."""
     monkeypatch.setenv("WGPROVER_BUILD_THREADS", "3")
     ctx = open_context(choose_adapter(), "max", False)
     air, trace, public, plan = _case("fibonacci", GOLDILOCKS, 5, rng)
@@ -62,15 +62,28 @@ def test_parallel_build_then_prove_equals_reference_and_a_known_shape_builds_not
     build, specs = kernel._build, prebuild.proof_specs
     monkeypatch.setattr(kernel, "_build",  # the dry run "builds" on its own device, in this thread
                         lambda c, s: (c is ctx and threads.add(threading.current_thread().name)) or build(c, s))
-    monkeypatch.setattr(prebuild, "proof_specs", lambda *a, **k: lists.append(1) or specs(*a, **k))
-    built = prebuild.prepare(ctx, GOLDILOCKS, air, public, plan)
-    assert built == len(ctx.pipelines) > 10 and not ctx.building
-    assert len(threads) > 1 and all(t.startswith("wgprover-build") for t in threads)
+    monkeypatch.setattr(prebuild, "proof_specs", lambda *a, **k: lists.append(specs(*a, **k)) or lists[-1])
     proof = prove_gpu(ctx, GOLDILOCKS, air, trace, public, PARAMS).proof
-    assert len(ctx.pipelines) == built and len(lists) == 1
+    assert len(lists) == 1 and {s.key for s in lists[0]} == set(ctx.pipelines) and not ctx.building
+    assert len({t for t in threads if t.startswith("wgprover-build")}) > 1
     assert proof == prove_reference(GOLDILOCKS, air, trace, public, PARAMS, check=False)
+    built = len(ctx.pipelines)
     again = prove_gpu(ctx, GOLDILOCKS, air, trace, public, PARAMS).proof
     assert again == proof and len(ctx.pipelines) == built and len(lists) == 1
+    assert prebuild.prepare(ctx, GOLDILOCKS, air, public, plan, wait=True) == 0
+
+
+def test_prepare_with_wait_builds_everything_before_the_proof(rng, monkeypatch):
+    """``wait``: every listed pipeline is built when prepare returns; the proof adds none."""
+    monkeypatch.setenv("WGPROVER_BUILD_THREADS", "2")
+    ctx = get_context(int64=False)
+    air, trace, public, plan = _case("fibonacci", BABYBEAR, 6, rng)
+    listed = prebuild.proof_specs(ctx, BABYBEAR, air, public, plan)
+    prebuild.prepare(ctx, BABYBEAR, air, public, plan, wait=True)
+    assert {s.key for s in listed} <= set(ctx.pipelines) and not ctx.building
+    before = len(ctx.pipelines)
+    prove_gpu(ctx, BABYBEAR, air, trace, public, PARAMS)
+    assert len(ctx.pipelines) == before
 
 
 def _spec(tag: str, body: str = "") -> KernelSpec:

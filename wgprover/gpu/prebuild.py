@@ -59,20 +59,24 @@ def proof_specs(ctx, field, air, public, plan, timestamps: bool = True) -> list[
     return list({s.key: s for s in sink}.values())
 
 
-def build(ctx, specs: list[KernelSpec], threads: int | None = None) -> int:
-    """Build the pipelines of ``specs`` that ``ctx`` lacks, on ``threads``
-    threads (default :func:`build_threads`), largest source first so that the
-    longest compile starts first; returns how many were built. A worker's
-    ShaderError is raised here, unchanged."""
+def build(ctx, specs: list[KernelSpec], threads: int | None = None, wait: bool = True) -> int:
+    """Build the pipelines of ``specs`` that ``ctx`` lacks on ``threads`` threads
+    (default :func:`build_threads`), largest source first so that the longest
+    compile starts first; returns how many. ``wait``: return when all are
+    built, raising a worker's ShaderError unchanged. Else return at once: a
+    kernel the recording asks for while it builds is waited for there
+    (kernel.pipeline_for), and one that failed fails again there, the same way."""
     todo = sorted((s for s in specs if s.key not in ctx.pipelines), key=lambda s: -len(s.source))
     threads = build_threads() if threads is None else threads
     if threads <= 1 or len(todo) <= 1:
         for s in todo:
             pipeline_for(ctx, s)
         return len(todo)
-    with ThreadPoolExecutor(max_workers=min(threads, len(todo)), thread_name_prefix="wgprover-build") as pool:
-        for _ in pool.map(lambda s: pipeline_for(ctx, s), todo):
-            pass  # map re-raises the first worker error in order
+    pool = ThreadPoolExecutor(max_workers=min(threads, len(todo)), thread_name_prefix="wgprover-build")
+    futures = [pool.submit(pipeline_for, ctx, s) for s in todo]
+    pool.shutdown(wait=False)  # the workers exit when the queue is empty
+    for f in futures if wait else ():
+        f.result()
     return len(todo)
 
 
@@ -82,15 +86,16 @@ def shape_key(plan, timestamps: bool) -> tuple:
     return (st.field.name, st.n, st.width, st.degree, st.air_digest, st.params, bool(timestamps))
 
 
-def prepare(ctx, field, air, public, plan, timestamps: bool = True) -> int:
-    """Build, in parallel, every pipeline the proof of ``plan`` needs, the first
-    time this context sees its shape; returns how many were built (0 for a
-    known shape, with WGPROVER_BUILD_THREADS=1, or on a dry context)."""
+def prepare(ctx, field, air, public, plan, timestamps: bool = True, wait: bool = False) -> int:
+    """Start building, in parallel, every pipeline the proof of ``plan`` needs,
+    the first time this context sees its shape; returns how many (0 for a
+    known shape, with WGPROVER_BUILD_THREADS=1, or on a dry context). The
+    builds overlap the trace upload and the recording unless ``wait``."""
     threads = build_threads()
     done = PREPARED.get(ctx)
     key = shape_key(plan, timestamps)
     if threads <= 1 or is_dry(ctx) or key in done:
         return 0
-    built = build(ctx, proof_specs(ctx, field, air, public, plan, timestamps), threads)
+    built = build(ctx, proof_specs(ctx, field, air, public, plan, timestamps), threads, wait)
     done.add(key)
     return built
