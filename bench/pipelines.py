@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cold import cache_env, child_json, instrument, python  # noqa: E402
+from cold import cache_env, case_arguments, child_json, instrumented_context, python  # noqa: E402
 
 
 def _plan(field, air, n: int):
@@ -48,14 +48,9 @@ def child(args) -> None:
     """List and build one proof's pipelines in this process; prints one JSON line."""
     from wgprover.air.examples import get_example
     from wgprover.field import get_field
-    from wgprover.gpu import get_context
     from wgprover.gpu.prebuild import build, proof_specs
 
-    t0 = time.perf_counter()
-    ctx = get_context(int64=args.path == "int64")
-    t_ctx = time.perf_counter() - t0
-    builds: list = []
-    instrument(ctx.device, builds)
+    ctx, t_ctx, builds = instrumented_context(args.path)
     f, air = get_field(args.field), get_example(args.air).air
     public, plan = _plan(f, air, args.log_rows)
     t0 = time.perf_counter()
@@ -101,14 +96,8 @@ def _summary(rows: list[dict]) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--airs", default="fibonacci,power,hemera")
-    ap.add_argument("--fields", default="goldilocks,babybear")
-    ap.add_argument("--paths", default="int64", help="field paths: int64,portable")
-    ap.add_argument("--log-rows", type=int, default=20)
+    case_arguments(ap, "fibonacci,power,hemera", "int64", 20, "bench/results/pipelines.json")
     ap.add_argument("--threads", type=int, default=0, help="parallel build threads; 0: WGPROVER_BUILD_THREADS's default")
-    ap.add_argument("--no-warm", action="store_true", help="skip the warm run")
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--json", default="bench/results/pipelines.json")
     args = ap.parse_args()
     if args.child:
         args.air, args.field, args.path = args.airs, args.fields, args.paths
