@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 
 from .dryrun import dry_twin, is_dry
 from .errors import InputError
@@ -63,7 +64,7 @@ def build(ctx, specs: list[KernelSpec], threads: int | None = None, wait: bool =
     """Build the pipelines of ``specs`` that ``ctx`` lacks on ``threads`` threads
     (default :func:`build_threads`), largest source first so that the longest
     compile starts first; returns how many. ``wait``: return when all are
-    built, raising a worker's ShaderError unchanged. Else return at once: a
+    done, raising the first failed one's ShaderError unchanged. Else return at once: a
     kernel the recording asks for while it builds is waited for there
     (kernel.pipeline_for), and one that failed fails again there, the same way."""
     todo = sorted((s for s in specs if s.key not in ctx.pipelines), key=lambda s: -len(s.source))
@@ -75,8 +76,10 @@ def build(ctx, specs: list[KernelSpec], threads: int | None = None, wait: bool =
     pool = ThreadPoolExecutor(max_workers=min(threads, len(todo)), thread_name_prefix="wgprover-build")
     futures = [pool.submit(pipeline_for, ctx, s) for s in todo]
     pool.shutdown(wait=False)  # the workers exit when the queue is empty
-    for f in futures if wait else ():
-        f.result()
+    if wait:
+        futures_wait(futures)  # none left in flight, even after an error
+        for f in futures:
+            f.result()
     return len(todo)
 
 
