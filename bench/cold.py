@@ -11,6 +11,7 @@ defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -73,6 +74,32 @@ def instrument(device, builds: list) -> None:
         return p
 
     device.create_shader_module, device.create_compute_pipeline = module, pipeline
+
+
+def instrumented_context(path: str) -> tuple:
+    """(the GPU context of field ``path`` (int64|portable), the seconds opening
+    it took, the list ``instrument`` fills with its pipeline builds)."""
+    from wgprover.gpu import get_context
+
+    t0 = time.perf_counter()
+    ctx = get_context(int64=path == "int64")
+    t_ctx = time.perf_counter() - t0
+    builds: list = []
+    instrument(ctx.device, builds)
+    return ctx, t_ctx, builds
+
+
+def case_arguments(ap, airs: str, paths: str, log_rows: int, json_path: str) -> None:
+    """The options of a bench that runs one child per (field, path, AIR), cold
+    then warm: --airs --fields --paths --log-rows --no-warm --json (and the
+    hidden --child)."""
+    ap.add_argument("--airs", default=airs)
+    ap.add_argument("--fields", default="goldilocks,babybear")
+    ap.add_argument("--paths", default=paths, help="field paths: portable,int64")
+    ap.add_argument("--log-rows", type=int, default=log_rows)
+    ap.add_argument("--no-warm", action="store_true", help="skip the warm run")
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--json", default=json_path)
 
 
 def python() -> str:

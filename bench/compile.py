@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cold import cache_env, child_json, instrument, python  # noqa: E402
+from cold import cache_env, case_arguments, child_json, instrumented_context, python  # noqa: E402
 
 
 def child(args) -> None:
@@ -37,16 +37,12 @@ def child(args) -> None:
 
     from wgprover.air.examples import get_example
     from wgprover.field import get_field
-    from wgprover.gpu import device_table, get_context
+    from wgprover.gpu import device_table
     from wgprover.pcs.basefold.config import BasefoldParams
     from wgprover.prover import prove_gpu
     from wgprover.sumcheck.gpu import ZerocheckGpu
 
-    t0 = time.perf_counter()
-    ctx = get_context(int64=args.path == "int64")
-    t_ctx = time.perf_counter() - t0
-    builds: list = []
-    instrument(ctx.device, builds)
+    ctx, t_ctx, builds = instrumented_context(args.path)
     f, ex = get_field(args.field), get_example(args.air, **({"width": args.width} if args.width else {}))
     cols, pub = ex.generate(f, args.log_rows, np.random.default_rng(1))
     t0 = time.perf_counter()
@@ -61,7 +57,8 @@ def child(args) -> None:
 def _row(args, field: str, path: str, mode: str, air: str, cache: str, state: str) -> dict:
     cmd = [python(), __file__, "--child", "--airs", air, "--fields", field, "--paths", path,
            "--log-rows", str(args.log_rows), "--scope", args.scope, "--width", str(args.width)]
-    res = child_json(cmd, cache_env(cache, {"WGPROVER_ZEROCHECK": mode}))
+    # one build at a time, so that each pipeline's seconds are its own (bench/pipelines.py builds in parallel)
+    res = child_json(cmd, cache_env(cache, {"WGPROVER_ZEROCHECK": mode, "WGPROVER_BUILD_THREADS": "1"}))
     slowest = max(res["builds"], key=lambda b: b["module_s"] + b["pipeline_s"], default={})
     return {"field": field, "path": path, "mode": mode, "air": air, "cache": state, "scope": args.scope, **res,
             "pipelines": len(res["builds"]), "slowest": slowest.get("entry")}
@@ -69,17 +66,11 @@ def _row(args, field: str, path: str, mode: str, air: str, cache: str, state: st
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--airs", default="fibonacci,power,boolean,periodic")
-    ap.add_argument("--fields", default="goldilocks,babybear")
-    ap.add_argument("--paths", default="portable,int64")
+    case_arguments(ap, "fibonacci,power,boolean,periodic", "portable,int64", 8, "bench/results/compile.json")
     ap.add_argument("--modes", default="auto", help="zerocheck code modes (inline,interp,hybrid,auto)")
-    ap.add_argument("--log-rows", type=int, default=8)
     ap.add_argument("--width", type=int, default=0, help="columns of the power map (--airs power); 0: its default")
     ap.add_argument("--scope", choices=["proof", "zerocheck"], default="proof",
                     help="build every pipeline of a proof, or only the zerocheck engine's")
-    ap.add_argument("--no-warm", action="store_true", help="skip the warm (second) run")
-    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    ap.add_argument("--json", default="bench/results/compile.json")
     args = ap.parse_args()
     if args.child:
         args.air, args.field, args.path = args.airs, args.fields, args.paths

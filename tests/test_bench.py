@@ -33,6 +33,8 @@ TINY = {
     "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4"],
     "memory_plan.py": ["--cases", "goldilocks:fibonacci:5:portable"],
     "large.py": ["--cases", "fibonacci@4,power2@3:babybear", "--security", "0", "--repeats", "1"],
+    "pipelines.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--log-rows", "4",
+                     "--threads", "2", "--no-warm"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
     "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--workers-per-adapter", "2"],
 }

@@ -21,6 +21,7 @@ from .air.language import Air
 from .field import Field
 from .gpu.device_memory import device_memory
 from .gpu.pool import buffer_pool
+from .gpu.prebuild import prepare
 from .memory_plan import MemoryPlan, check_bindings, check_budget, plan_memory
 from .gpu.upload import stream_upload
 from .pcs import pcs_for
@@ -88,6 +89,13 @@ def _record(ctx, field: Field, air: Air, trace: np.ndarray, public, plan: Plan, 
     # streamed from the (memory-mapped) trace in chunks, each checked for
     # canonical values as it goes (docs/ARCHITECTURE.md §9)
     trace = stream_upload(ctx, trace, "trace", functools.partial(check_canonical, field), elem_bytes=field.base.BYTES)
+    return record_proof(ctx, field, air, trace, public, plan, timestamps)
+
+
+def record_proof(ctx, field: Field, air: Air, trace, public, plan: Plan, timestamps: bool):
+    """Record and submit the whole proof of the uploaded ``trace`` (a device
+    table); returns (proof buffer, phase names). gpu/prebuild.py records it
+    on a device that runs nothing to list the proof's kernels."""
     proof_buf = ctx.buffer(plan.total + TIMESTAMP_BYTES, label="proof")
     ctx.write(proof_buf, plan.st.header_bytes())
     items = ctx.buffer(plan.total, label="items")  # kernel outputs, at their proof offsets
@@ -125,6 +133,9 @@ def prove_gpu(ctx, field: Field, air: Air, trace: np.ndarray, public, params: Ba
     fits = check_fits(ctx, field, air, n, params, max_memory)
     plan = describe(make_statement(field, air, n, public, params, air_digest(air)))
     host = {"setup": time.perf_counter() - t_start}
+    t0 = time.perf_counter()
+    prepare(ctx, field, air, public, plan, timestamps)  # a new shape's pipelines, built in parallel
+    host["pipelines"] = time.perf_counter() - t0
     t0, syncs0 = time.perf_counter(), ctx.syncs
     with buffer_pool(ctx).session(ctx, fits.key):
         proof_buf, names = _record(ctx, field, air, trace, public, plan, timestamps)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,7 +145,9 @@ class GpuContext:
     limits: dict
     description: AdapterDescription
     syncs: int = 0
-    pipelines: dict = field(default_factory=dict)
+    pipelines: dict = field(default_factory=dict)  # KernelSpec.key -> Kernel (gpu/kernel.py pipeline_for)
+    building: dict = field(default_factory=dict)  # KernelSpec.key -> Future of a build in flight
+    pipelines_lock: Any = field(default_factory=threading.Lock, repr=False)
     shared: dict = field(default_factory=dict)  # (group, binding) -> buffer
     tables: dict = field(default_factory=dict)  # (declared name, key) -> value; see tables.py
     # label -> [buffers, bytes] created on this device: the memory plan is checked
@@ -296,6 +299,9 @@ def device_choice(profile: str | None = None, int64: bool | None = None) -> tupl
         if env not in ("auto", "0", "1"):
             raise GpuUnavailable(f"WGPROVER_INT64 must be auto, 0 or 1, not {env!r}")
         int64 = None if env == "auto" else env == "1"
+    from .prebuild import build_threads
+
+    build_threads()  # a bad WGPROVER_BUILD_THREADS is refused here, before any device work
     return profile, int64
 
 

@@ -41,8 +41,19 @@ class _Device(_Anything):
         return _Buffer(size, label)
 
 
-def dry_twin(ctx: GpuContext) -> GpuContext:
+def dry_twin(ctx: GpuContext, with_tables: bool = False) -> GpuContext:
     """A context with ``ctx``'s profile, limits, features and field path over a
-    device that runs nothing (its own, empty pipeline cache)."""
-    return GpuContext(adapter=ctx.adapter, device=_Device(ctx.limits, ctx.features), profile=ctx.profile,
-                      int64=ctx.int64, features=ctx.features, limits=dict(ctx.limits), description=ctx.description)
+    device that runs nothing (its own, empty pipeline cache). ``with_tables``:
+    it starts with a copy of ``ctx``'s constant and shared tables, so that it
+    builds only the tables ``ctx`` would build (their kernels included); what
+    it adds stays in the copy."""
+    dry = GpuContext(adapter=ctx.adapter, device=_Device(ctx.limits, ctx.features), profile=ctx.profile,
+                     int64=ctx.int64, features=ctx.features, limits=dict(ctx.limits), description=ctx.description)
+    if with_tables:
+        dry.tables, dry.shared = dict(ctx.tables), dict(ctx.shared)
+    return dry
+
+
+def is_dry(ctx: GpuContext) -> bool:
+    """Whether ``ctx`` runs nothing (a :func:`dry_twin`)."""
+    return isinstance(ctx.device, _Device)

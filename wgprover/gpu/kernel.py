@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -55,19 +57,28 @@ class Kernel:
     spec: KernelSpec | None = None
 
 
-_SINKS: list = []
+_LOCAL = threading.local()  # .sinks: this thread's capture lists (worker threads capture nothing)
+
+
+def _sinks() -> list:
+    if not hasattr(_LOCAL, "sinks"):
+        _LOCAL.sinks = []
+    return _LOCAL.sinks
 
 
 @contextmanager
-def capture():
-    """Collect the :class:`KernelSpec` of every kernel built (or fetched from the
-    pipeline cache) inside the ``with`` block, in order, repeats included."""
+def capture(isolated: bool = False):
+    """Collect the :class:`KernelSpec` of every kernel this thread builds (or
+    fetches from the pipeline cache) inside the ``with`` block, in order,
+    repeats included. ``isolated``: enclosing captures do not see them (the
+    dry run of gpu/prebuild.py inside a captured proof)."""
     sink: list = []
-    _SINKS.append(sink)
+    outer = _sinks()
+    _LOCAL.sinks = [sink] if isolated else outer + [sink]
     try:
         yield sink
     finally:
-        _SINKS.remove(sink)
+        _LOCAL.sinks = outer
 
 
 def parse_bindings(source: str) -> dict:
@@ -108,17 +119,51 @@ def compose_kernel(field, int64: bool, files: list[str], entry: str, constants: 
 def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, generated: str | None = None) -> Kernel:
     """Compose, compile, and build the pipeline with explicit layouts (cached by
     source, entry and constants)."""
-    import wgpu
-
     spec = compose_kernel(field, ctx.int64, files, entry, constants, generated)
-    for sink in _SINKS:
+    for sink in _sinks():
         sink.append(spec)
+    return pipeline_for(ctx, spec)
+
+
+def pipeline_for(ctx, spec: KernelSpec) -> Kernel:
+    """The cached pipeline of ``spec`` on ``ctx``, built on a miss. Safe from
+    several threads: a spec being built by one thread is waited for by the
+    others, never built twice, and its error reaches each of them
+    (docs/ARCHITECTURE.md "Pipeline builds")."""
     hit = ctx.pipelines.get(spec.key)
     if hit is not None:
         return hit
-    what = f"{'+'.join(spec.head + spec.files)} ({entry})"
+    with ctx.pipelines_lock:
+        hit = ctx.pipelines.get(spec.key)
+        if hit is not None:
+            return hit
+        pending = ctx.building.get(spec.key)
+        mine = pending is None
+        if mine:
+            pending = ctx.building[spec.key] = Future()
+    if not mine:
+        return pending.result()
     try:
-        module = ctx.device.create_shader_module(code=spec.source, label=entry)
+        kernel = _build(ctx, spec)
+    except BaseException as e:
+        with ctx.pipelines_lock:
+            del ctx.building[spec.key]
+        pending.set_exception(e)
+        raise
+    with ctx.pipelines_lock:
+        ctx.pipelines[spec.key] = kernel
+        del ctx.building[spec.key]
+    pending.set_result(kernel)
+    return kernel
+
+
+def _build(ctx, spec: KernelSpec) -> Kernel:
+    """Compile ``spec`` and build its pipeline on ``ctx.device`` (uncached)."""
+    import wgpu
+
+    what = f"{'+'.join(spec.head + spec.files)} ({spec.entry})"
+    try:
+        module = ctx.device.create_shader_module(code=spec.source, label=spec.entry)
     except Exception as e:  # noqa: BLE001
         raise ShaderError(f"WGSL compile error in {what}: {e}") from None
     vis = wgpu.ShaderStage.COMPUTE
@@ -129,13 +174,11 @@ def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, gene
         for g, entries in enumerate(spec.layouts)
     }
     playout = ctx.device.create_pipeline_layout(bind_group_layouts=[layouts[g] for g in sorted(layouts)])
-    stage = {"module": module, "entry_point": entry}
-    if constants:
-        stage["constants"] = {k: float(v) if isinstance(v, float) else int(v) for k, v in constants.items()}
+    stage = {"module": module, "entry_point": spec.entry}
+    if spec.constants:
+        stage["constants"] = {k: float(v) if isinstance(v, float) else int(v) for k, v in spec.constants}
     try:
-        pipeline = ctx.device.create_compute_pipeline(layout=playout, compute=stage, label=entry)
+        pipeline = ctx.device.create_compute_pipeline(layout=playout, compute=stage, label=spec.entry)
     except Exception as e:  # noqa: BLE001
         raise ShaderError(f"pipeline creation failed for {what}: {e}") from None
-    k = Kernel(name=entry, pipeline=pipeline, layouts=layouts, bindings=spec.bindings, spec=spec)
-    ctx.pipelines[spec.key] = k
-    return k
+    return Kernel(name=spec.entry, pipeline=pipeline, layouts=layouts, bindings=spec.bindings, spec=spec)
