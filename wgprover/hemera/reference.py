@@ -120,6 +120,11 @@ def inverse(x: np.ndarray) -> np.ndarray:
     return lanes.canonical(lanes.mul_halves(*_sqr_n(*t31, 33), *t32))
 
 
+def pow7(x: np.ndarray) -> np.ndarray:
+    """x^7 lane by lane, canonical (the full rounds' S-box; the AIR trace builders use it)."""
+    return lanes.canonical(lanes.pow7(x))
+
+
 def _full_round(s: np.ndarray, rc: np.ndarray) -> np.ndarray:
     return external_linear(lanes.pow7(lanes.add(s, rc)))
 
