@@ -91,6 +91,9 @@ def enumerate_adapters() -> list:
         import wgpu
     except ImportError as e:  # pragma: no cover - dependency is declared
         raise GpuUnavailable(f"wgpu-py is not installed ({e})") from None
+    from .cffi_types import install
+
+    install()  # before wgpu-py's first C call (docs/ARCHITECTURE.md "Start-up")
     try:
         return list(wgpu.gpu.enumerate_adapters_sync())
     except Exception as e:  # noqa: BLE001 - any driver failure means "no adapter"
