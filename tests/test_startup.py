@@ -34,7 +34,7 @@ def spy(fn):
             seen.add(cdecl)
         return fn(cdecl, *args, **kwargs)
     return wrapped
-for name in ("new", "cast", "typeof", "sizeof"):
+for name in ("new", "cast", "typeof", "sizeof", "callback"):
     setattr(ffi, name, spy(getattr(ffi, name)))
 def report():
     from wgprover.gpu.cffi_types import _TypeCache
@@ -102,9 +102,10 @@ def test_every_type_string_of_a_proof_resolves_to_the_parsers_ctype(proving_proc
             want = ffi._get_cached_btype(tp.as_function_pointer() if tp.is_raw_function else tp)
         assert got is None or got is want, (cdecl, got, want)
         fast += got is not None
-        if cffi_types._SIMPLE.match(cdecl):
+        if cffi_types._SIMPLE.match(cdecl) or cffi_types._FUNCTION.match(cdecl):
             assert got is not None, cdecl
     assert fast >= 20, report["strings"]
+    assert any(cffi_types._FUNCTION.match(c) for c in report["strings"])  # the callbacks are seen
 
 
 def test_other_type_strings_fall_back_to_cffis_parser():
@@ -113,7 +114,8 @@ def test_other_type_strings_fall_back_to_cffis_parser():
     from wgprover.gpu import cffi_types
 
     assert cffi_types.install()
-    for cdecl in ("void(*)(int)", "const char *", "unsigned int *", "WGPUNoSuchType *", "struct WGPUChainedStruct *"):
+    for cdecl in ("void(*)(int)", "const volatile char *", "unsigned int *", "WGPUNoSuchType *", "struct WGPUChainedStruct *",
+                  "void(int, ...)", "void(int[])", "int x"):
         assert cffi_types.resolve(ffi, cdecl) is None, cdecl
     assert ffi.typeof("void(*)(int)") is ffi.typeof("void(*)(int)")
     assert ffi.typeof("unsigned int *").item is ffi.typeof("unsigned int")

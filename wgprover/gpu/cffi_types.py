@@ -8,10 +8,12 @@ dozens of them. The declarations themselves were parsed once, when wgpu loaded i
 header (``ffi._parser._declarations``).
 
 ``install()`` gives cffi's string cache (``ffi._parsed_types``) a ``__missing__``: a
-string of the form ``NAME``, ``NAME *`` or ``NAME[]``, NAME a typedef of the header or
-a primitive C type, becomes the same model type cffi's parser builds for it
+string of the form ``NAME``, ``NAME *`` or ``NAME[]`` (NAME may be ``const``-qualified),
+NAME a typedef of the header or a primitive C type, becomes the same model type cffi's parser builds for it
 (cparser.Parser._get_type_and_quals: the typedef's type and qualifiers; then that type,
-``model.PointerType(type, quals)`` or ``model.ArrayType(type, None)``), turned into the
+``model.PointerType(type, quals)`` or ``model.ArrayType(type, None)``); a callback
+signature ``RET(ARG, ...)`` of such parts becomes ``model.RawFunctionType`` as in
+Parser._parse_function_type, taken as a function pointer. Each is turned into the
 backend ctype by cffi's own ``_get_cached_btype`` and stored in the cache as the parser's
 result would be. cffi caches ctypes by model type (equal model types give the same
 ctype), so the result *is* the parser's ctype (tests/test_startup.py checks every string
@@ -28,7 +30,8 @@ import re
 
 # cffi 1.10 (wgpu-py's floor) to 2.x keep these internals; checked with 2.1.1
 _CFFI_VERSIONS = ((1, 10), (3, 0))
-_SIMPLE = re.compile(r"\s*([A-Za-z_]\w*)\s*(\*|\[\])?\s*\Z")
+_SIMPLE = re.compile(r"\s*(const\s+)?([A-Za-z_]\w*)(\s+const)?\s*(\*|\[\])?\s*\Z")
+_FUNCTION = re.compile(r"\s*([A-Za-z_]\w*\s*\*?)\s*\(([^()]*)\)\s*\Z")
 # single words cffi's parser rewrites (``unsigned`` -> ``unsigned int``) or treats specially
 _SPECIAL = frozenset({"short", "long", "signed", "unsigned", "__dotdotdot__"})
 
@@ -39,9 +42,9 @@ def _model_type(ffi, cdecl: str):
     from cffi import commontypes, model
 
     m = _SIMPLE.match(cdecl)
-    if not m or m.group(1) in _SPECIAL:
+    if not m or m.group(2) in _SPECIAL:
         return None
-    name, suffix = m.groups()
+    const_before, name, const_after, suffix = m.groups()
     declared = ffi._parser._declarations.get("typedef " + name)
     if declared is not None:
         item, quals = declared
@@ -51,11 +54,31 @@ def _model_type(ffi, cdecl: str):
         item, quals = commontypes.resolve_common_type(ffi._parser, name)  # as the parser does
     else:
         return None
+    if const_before or const_after:  # "const NAME" or "NAME const": a qualifier of NAME
+        quals |= model.Q_CONST
     if isinstance(item, model.RawFunctionType):
         return None
     if suffix is None:
         return item
     return model.PointerType(item, quals) if suffix == "*" else model.ArrayType(item, None)
+
+
+def _function_type(ffi, cdecl: str):
+    """``RET(ARG, ...)`` (a callback signature: each part ``NAME`` or ``NAME *``,
+    no argument names) as the parser's model.RawFunctionType, else None."""
+    from cffi import model
+
+    m = _FUNCTION.match(cdecl)
+    if not m:
+        return None
+    parts = [m.group(1)] + m.group(2).split(",")
+    types = [_model_type(ffi, part) if not part.strip().endswith("]") else None for part in parts]
+    if any(tp is None or isinstance(tp, (model.ArrayType, model.RawFunctionType)) for tp in types):
+        return None
+    args = types[1:]
+    if args == [model.void_type]:  # f(void): no arguments, as in cparser.Parser._parse_function_type
+        args = []
+    return model.RawFunctionType(tuple(args), types[0], False, None)
 
 
 def _primitive(name: str) -> bool:
@@ -67,13 +90,14 @@ def _primitive(name: str) -> bool:
 
 
 def resolve(ffi, cdecl: str):
-    """The ctype of ``cdecl`` without the C parser, or None (not a simple string,
-    or cffi's lock is busy: the parser path then waits for it as usual)."""
-    tp = _model_type(ffi, cdecl)
+    """The ctype of ``cdecl`` without the C parser (for a function signature: of
+    a pointer to it, as cffi's ``callback`` takes it), or None (not a simple
+    string, or cffi's lock is busy: the parser path then waits for it as usual)."""
+    tp = _model_type(ffi, cdecl) or _function_type(ffi, cdecl)
     if tp is None or not ffi._lock.acquire(False):
         return None
     try:
-        return ffi._get_cached_btype(tp)
+        return ffi._get_cached_btype(tp.as_function_pointer() if tp.is_raw_function else tp)
     finally:
         ffi._lock.release()
 
@@ -89,7 +113,8 @@ class _TypeCache(dict):
         btype = resolve(self.ffi, cdecl) if isinstance(cdecl, str) else None
         if btype is None:
             raise KeyError(cdecl)
-        self[cdecl] = (btype, False)  # what FFI._typeof_locked stores for a non-function type
+        # what FFI._typeof_locked stores: the ctype, and whether the string was a function type
+        self[cdecl] = (btype, _FUNCTION.match(cdecl) is not None)
         return self[cdecl]
 
 
@@ -106,7 +131,7 @@ def supported(ffi) -> bool:
             and callable(getattr(ffi, "_get_cached_btype", None))
             and hasattr(ffi, "_lock")
             and all(hasattr(model, n) for n in ("PointerType", "ArrayType", "PrimitiveType", "RawFunctionType",
-                                                "void_type"))
+                                                "void_type", "Q_CONST"))
             and callable(getattr(commontypes, "resolve_common_type", None))
             and isinstance(getattr(commontypes, "COMMON_TYPES", None), dict))
 
