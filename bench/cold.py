@@ -75,5 +75,40 @@ def instrument(device, builds: list) -> None:
     device.create_shader_module, device.create_compute_pipeline = module, pipeline
 
 
+def time_calls(owner, name: str, totals: dict, key: str) -> None:
+    """Replace ``owner.name`` by a wrapper adding each call's seconds to ``totals[key]``."""
+    fn = getattr(owner, name)
+    totals.setdefault(key, 0.0)
+
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[key] += time.perf_counter() - t
+
+    setattr(owner, name, timed)
+
+
+def count_cffi_parses(totals: dict) -> None:
+    """Count and time cffi's C parser on wgpu-py's type strings (the strings
+    gpu/cffi_types.py resolves never reach it) into totals["cffi_parses"] and
+    totals["cffi_parse_s"]."""
+    from wgpu.backends.wgpu_native._ffi import ffi
+
+    parse = ffi._parser.parse_type
+    totals.update(cffi_parses=0, cffi_parse_s=0.0)
+
+    def counted(cdecl):
+        t = time.perf_counter()
+        try:
+            return parse(cdecl)
+        finally:
+            totals["cffi_parses"] += 1
+            totals["cffi_parse_s"] += time.perf_counter() - t
+
+    ffi._parser.parse_type = counted
+
+
 def python() -> str:
     return sys.executable
