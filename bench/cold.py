@@ -6,7 +6,9 @@ empty cache folder, "warm" the same folder a second time (docs/BENCHMARKS.md,
 "Measuring cold builds").  The variables cover the drivers we run on:
 NVIDIA (__GL_SHADER_DISK_CACHE*, used by its Vulkan and GL drivers alike) and
 Mesa (lavapipe, llvmpipe: MESA_SHADER_CACHE_DIR); XDG_CACHE_HOME moves both
-defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too.
+defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too, and wgprover's
+own cache of wgpu's parsed C header (gpu/cffi_header.py), so "cold" is a
+first process on a fresh machine.
 """
 
 from __future__ import annotations

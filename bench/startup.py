@@ -8,9 +8,11 @@ builds and the rest: host tables, uploads, GPU work; lavapipe defers part of
 its compiling to the first dispatch, so there the rest holds some of it; and
 inside it the host transcript, the trace upload and cffi's type-string
 parses), whether numba was imported, and a warm proof.  Run once with an
-empty driver shader cache (cold), once more with the same cache (warm), and
-once more warm with cffi's parser reading every type string (``cffi_fast``
-false: without gpu/cffi_types.py, docs/ARCHITECTURE.md "Start-up").
+empty driver shader cache (cold; wgprover's cache of wgpu's parsed header
+is in the same folder, so it is empty too), once more with the same cache
+(warm), and once more warm with cffi's parser reading wgpu's header and
+every type string (``cffi_fast`` false: without gpu/cffi_types.py and
+gpu/cffi_header.py, docs/ARCHITECTURE.md "Start-up").
 
 Part 2, whole processes as a user runs them (subprocess, perf_counter from
 spawn to exit): ``wgprove example`` (trace generation), ``wgprove prove`` of the
@@ -49,7 +51,8 @@ from cold import cache_env, child_json, count_cffi_parses, instrument, python, t
 
 def child(trace_path: str, parser_only: bool = False) -> None:
     """Phases of one process proving the trace file twice; one JSON line.
-    ``parser_only``: without gpu/cffi_types.py, cffi's parser reads every type string."""
+    ``parser_only``: without gpu/cffi_types.py and gpu/cffi_header.py, cffi's
+    parser reads wgpu's header and every type string."""
     t: dict = {}
     t0 = time.perf_counter()
     import numpy as np
@@ -60,11 +63,18 @@ def child(trace_path: str, parser_only: bool = False) -> None:
 
     t["import_wgpu_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    import wgpu.backends.wgpu_native  # noqa: F401 - loads the library, cffi parses its C header
-
-    t["load_wgpu_header_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
     import wgprover.gpu.cffi_types as cffi_types
+    from wgprover.gpu.cffi_header import USED
+
+    if parser_only:
+        import wgpu.backends.wgpu_native  # noqa: F401 - loads the library, cffi parses its C header
+
+        cffi_types.install = lambda: False
+    else:
+        cffi_types.install()  # as gpu/context.py: the parsed header from the per-user cache, if there
+    t["load_wgpu_header_s"] = time.perf_counter() - t0
+    t["header_cache"] = dict(USED)
+    t0 = time.perf_counter()
     import wgprover.prover as prover
     import wgprover.transcript.gpu as transcript_gpu
     from wgprover.gpu import get_context
@@ -72,8 +82,6 @@ def child(trace_path: str, parser_only: bool = False) -> None:
     from wgprover.trace import read_trace
 
     t["import_wgprover_s"] = time.perf_counter() - t0
-    if parser_only:
-        cffi_types.install = lambda: False
     totals: dict = {}
     count_cffi_parses(totals)
     t0 = time.perf_counter()

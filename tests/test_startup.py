@@ -5,6 +5,7 @@ the same proof bytes throughout."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # wgpu-py hands cffi, and says at exit whether numba was imported.
 _CHILD = """
 import atexit, json, sys
+from wgprover.gpu import cffi_types
+assert cffi_types.install()  # what gpu/context.py does before its first wgpu call
 from wgpu.backends.wgpu_native._ffi import ffi
 seen = set()
 def spy(fn):
@@ -37,9 +40,10 @@ def spy(fn):
 for name in ("new", "cast", "typeof", "sizeof", "callback"):
     setattr(ffi, name, spy(getattr(ffi, name)))
 def report():
+    from wgprover.gpu.cffi_header import USED
     from wgprover.gpu.cffi_types import _TypeCache
     with open(sys.argv[1], "w") as fh:
-        json.dump({"numba": "numba" in sys.modules, "strings": sorted(seen),
+        json.dump({"numba": "numba" in sys.modules, "strings": sorted(seen), "header": USED,
                    "fast": isinstance(ffi._parsed_types, _TypeCache)}, fh)
 atexit.register(report)
 from wgprover.cli import main
@@ -51,14 +55,24 @@ def _env() -> dict:
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
 
 
+def _cache_env(cache: Path) -> dict:
+    """_env() with wgprover's cache in ``cache`` (the Mesa shader cache stays where it was)."""
+    mesa = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mesa_shader_cache")
+    return {**_env(), "XDG_CACHE_HOME": str(cache), "MESA_SHADER_CACHE_DIR": os.environ.get("MESA_SHADER_CACHE_DIR", mesa)}
+
+
 @pytest.fixture(scope="module")
 def proving_process(tmp_path_factory):
-    """One `wgprove prove` process on the GPU: its report and its proof file."""
+    """One `wgprove prove` process on the GPU, wgpu's header loaded from the
+    cache a first process wrote: its report and its proof file."""
     d = tmp_path_factory.mktemp("startup")
-    report, proof = d / "report.json", d / "proof"
+    report, proof, env = d / "report.json", d / "proof", _cache_env(d / "cache")
+    r = subprocess.run([sys.executable, "-c", "from wgprover.gpu import cffi_types; assert cffi_types.install()"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
     argv = ["prove", str(GOLDEN / f"{CASE}.wgtrace"), "-o", str(proof), *OPTIONS]
     r = subprocess.run([sys.executable, "-c", _CHILD, str(report), *argv], capture_output=True, text=True,
-                       timeout=600, env=_env())
+                       timeout=600, env=env)
     assert r.returncode == 0, r.stderr[-3000:]
     return json.loads(report.read_text()), proof
 
@@ -66,6 +80,11 @@ def proving_process(tmp_path_factory):
 def test_gpu_proving_process_never_imports_numba(proving_process):
     report, _ = proving_process
     assert report["numba"] is False
+
+
+def test_gpu_proving_process_loads_the_parsed_header(proving_process):
+    report, _ = proving_process
+    assert report["header"] == {"loaded": 1, "stored": 0}
 
 
 def test_gpu_proving_process_proof_is_the_golden_one(proving_process):
@@ -132,6 +151,54 @@ def test_unknown_cffi_internals_are_left_alone():
         pass
 
     assert cffi_types.supported(Bare()) is False
+
+
+# -- wgpu's header parsed once (gpu/cffi_header.py) -----------------------------------------------
+
+def _declarations(ffi) -> list:
+    return sorted(map(repr, ffi._parser._declarations.items()))
+
+
+def _layout(ffi) -> dict:
+    """Size of every typedef and offset of every struct field, as this FFI lays them out."""
+    out = {}
+    for key, (tp, _) in ffi._parser._declarations.items():
+        if not key.startswith("typedef ") or tp.is_raw_function:
+            continue
+        name = key[len("typedef "):]
+        out[name] = ffi.sizeof(name)
+        for field in getattr(tp, "fldnames", None) or ():
+            out[f"{name}.{field}"] = ffi.offsetof(name, field)
+    return out
+
+
+def test_cached_header_parse_equals_a_fresh_one(tmp_path, monkeypatch):
+    from cffi import FFI
+    from wgpu.backends.wgpu_native._ffi import get_wgpu_header
+
+    from wgprover.gpu import cffi_header
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    header = get_wgpu_header()
+
+    def parsed(cached: bool):
+        ffi = FFI()
+        with cffi_header.parsed_once() if cached else contextlib.nullcontext():
+            ffi.cdef(header)
+        return ffi
+
+    before = dict(cffi_header.USED)
+    parsed(True)  # parses and stores
+    (cache,) = (tmp_path / "wgprover").glob("cffi-header-*.pickle")
+    loaded, fresh = parsed(True), parsed(False)
+    assert cffi_header.USED == {"loaded": before["loaded"] + 1, "stored": before["stored"] + 1}
+    assert _declarations(loaded) == _declarations(fresh)
+    assert loaded._parser._int_constants == fresh._parser._int_constants
+    layout = _layout(loaded)
+    assert len(layout) > 500 and layout == _layout(fresh)
+    cache.write_bytes(b"not a pickle")  # a damaged file: parsed again, and stored again
+    assert _declarations(parsed(True)) == _declarations(fresh)
+    assert cffi_header.USED["stored"] == before["stored"] + 2
 
 
 # -- the device opened on a thread (gpu/context.py start_context) ------------------------------

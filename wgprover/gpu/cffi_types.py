@@ -139,8 +139,11 @@ def supported(ffi) -> bool:
 def install() -> bool:
     """Serve wgpu-py's simple type strings from its parsed header; True when active.
     Idempotent; any failure leaves cffi as it was."""
+    from .cffi_header import parsed_once
+
     try:
-        from wgpu.backends.wgpu_native._ffi import ffi
+        with parsed_once():  # loading the backend parses wgpu's header: once per machine
+            from wgpu.backends.wgpu_native._ffi import ffi
     except Exception:  # noqa: BLE001 - no wgpu-native backend: nothing to speed up
         return False
     try:
