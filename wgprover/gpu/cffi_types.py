@@ -9,19 +9,20 @@ header (``ffi._parser._declarations``).
 
 ``install()`` gives cffi's string cache (``ffi._parsed_types``) a ``__missing__``: a
 string of the form ``NAME``, ``NAME *`` or ``NAME[]`` (NAME may be ``const``-qualified),
-NAME a typedef of the header or a primitive C type, becomes the same model type cffi's parser builds for it
-(cparser.Parser._get_type_and_quals: the typedef's type and qualifiers; then that type,
+NAME a typedef of the header or a primitive C type, becomes the same model type
+cffi's parser builds for it (cparser.Parser._get_type_and_quals: the typedef's type and qualifiers; then that type,
 ``model.PointerType(type, quals)`` or ``model.ArrayType(type, None)``); a callback
 signature ``RET(ARG, ...)`` of such parts becomes ``model.RawFunctionType`` as in
 Parser._parse_function_type, taken as a function pointer. Each is turned into the
 backend ctype by cffi's own ``_get_cached_btype`` and stored in the cache as the parser's
 result would be. cffi caches ctypes by model type (equal model types give the same
 ctype), so the result *is* the parser's ctype (tests/test_startup.py checks every string
-a proof uses). Why this is safe: anything else (function types, qualifiers, other
-spellings, a name the header does not declare, a struct whose typedef is a raw
-function type) raises KeyError, and cffi then parses the string as before; an FFI
-lacking the internals used here, or a cffi outside the versions this was checked
-against, is left untouched.
+a proof uses). Why this is safe: anything else (variadic signatures, array or
+function arguments, function pointers, ``struct X``, ``volatile``, multi-word
+primitives, a name the header does not declare, a typedef of a function type)
+raises KeyError, and cffi then parses the string as before; an FFI lacking the
+internals used here, or a cffi outside the versions this was checked against,
+is left untouched.
 """
 
 from __future__ import annotations
