@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from test_cli import _run  # tests/ is on sys.path (rootdir conftest)
 from wgprover.hemera import scalar
 
 GOLDEN = Path(__file__).parent / "vectors" / "golden"
@@ -226,19 +227,9 @@ def slow_device(monkeypatch):
     gate.set()
 
 
-def _cli(argv: list[str]) -> int:
-    from wgprover.cli import main
-
-    try:
-        main(argv)
-    except SystemExit as e:
-        return int(e.code or 0)
-    return 0
-
-
 def test_bad_input_exits_without_waiting_for_the_device(slow_device, tmp_path, capsys):
     context, gate, opened = slow_device
-    code = _cli(["prove", str(tmp_path / "missing.wgtrace"), "-o", str(tmp_path / "p")])
+    code = _run(["prove", str(tmp_path / "missing.wgtrace"), "-o", str(tmp_path / "p")])
     assert code == 2
     assert "missing.wgtrace" in capsys.readouterr().err
     assert len(context._STARTING) == 1 and not opened  # the device was still opening
@@ -258,7 +249,7 @@ def test_get_context_waits_for_the_started_device(slow_device):
 def test_an_adapter_failure_on_the_thread_is_the_commands_exit_3(slow_device, capsys):
     context, gate, opened = slow_device
     gate.set()
-    code = _cli(["prove", str(GOLDEN / f"{CASE}.wgtrace"), "-o", os.devnull, "--adapter", "fails", *OPTIONS])
+    code = _run(["prove", str(GOLDEN / f"{CASE}.wgtrace"), "-o", os.devnull, "--adapter", "fails", *OPTIONS])
     assert code == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no WebGPU adapter" in err[0], err
