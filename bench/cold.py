@@ -6,7 +6,9 @@ empty cache folder, "warm" the same folder a second time (docs/BENCHMARKS.md,
 "Measuring cold builds").  The variables cover the drivers we run on:
 NVIDIA (__GL_SHADER_DISK_CACHE*, used by its Vulkan and GL drivers alike) and
 Mesa (lavapipe, llvmpipe: MESA_SHADER_CACHE_DIR); XDG_CACHE_HOME moves both
-defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too.
+defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too, and wgprover's
+own cache of wgpu's parsed C header (gpu/cffi_header.py), so "cold" is a
+first process on a fresh machine.
 """
 
 from __future__ import annotations
@@ -100,6 +102,41 @@ def case_arguments(ap, airs: str, paths: str, log_rows: int, json_path: str) -> 
     ap.add_argument("--no-warm", action="store_true", help="skip the warm run")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", default=json_path)
+
+
+def time_calls(owner, name: str, totals: dict, key: str) -> None:
+    """Replace ``owner.name`` by a wrapper adding each call's seconds to ``totals[key]``."""
+    fn = getattr(owner, name)
+    totals.setdefault(key, 0.0)
+
+    def timed(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[key] += time.perf_counter() - t
+
+    setattr(owner, name, timed)
+
+
+def count_cffi_parses(totals: dict) -> None:
+    """Count and time cffi's C parser on wgpu-py's type strings (the strings
+    gpu/cffi_types.py resolves never reach it) into totals["cffi_parses"] and
+    totals["cffi_parse_s"]."""
+    from wgpu.backends.wgpu_native._ffi import ffi
+
+    parse = ffi._parser.parse_type
+    totals.update(cffi_parses=0, cffi_parse_s=0.0)
+
+    def counted(cdecl):
+        t = time.perf_counter()
+        try:
+            return parse(cdecl)
+        finally:
+            totals["cffi_parses"] += 1
+            totals["cffi_parse_s"] += time.perf_counter() - t
+
+    ffi._parser.parse_type = counted
 
 
 def python() -> str:

@@ -1,24 +1,32 @@
 """What a user waits for: process start-up and whole-process CLI times, cold and warm.
 
 Part 1, phases inside one fresh process (a child) proving the power example's
-trace file (16 columns, degree 7): imports of numpy, wgpu and wgprover (the
-prover), adapter + device creation, reading the trace, the first proof (split
-into pipeline builds and the rest: host tables, uploads, GPU work; lavapipe
-defers part of its compiling to the first dispatch, so there the rest holds
-some of it), and a warm proof.  Run once with an empty driver shader cache (cold) and once more with
-the same cache (warm).
+trace file (16 columns, degree 7): imports of numpy, wgpu, wgpu's native
+backend (cffi parsing its C header) and wgprover (the prover), adapter +
+device creation, reading the trace, the first proof (split into pipeline
+builds and the rest: host tables, uploads, GPU work; lavapipe defers part of
+its compiling to the first dispatch, so there the rest holds some of it; and
+inside it the host transcript, the trace upload and cffi's type-string
+parses), whether numba was imported, and a warm proof.  Run once with an
+empty driver shader cache (cold; wgprover's cache of wgpu's parsed header
+is in the same folder, so it is empty too), once more with the same cache
+(warm), and once more warm with cffi's parser reading wgpu's header and
+every type string (``cffi_fast`` false: without gpu/cffi_types.py and
+gpu/cffi_header.py, docs/ARCHITECTURE.md "Start-up").
 
 Part 2, whole processes as a user runs them (subprocess, perf_counter from
 spawn to exit): ``wgprove example`` (trace generation), ``wgprove prove`` of the
 16-column degree-7 power map and ``wgprove demo``, each with a cold (empty)
 and then a warm driver cache (bench/cold.py; docs/BENCHMARKS.md "Measuring cold
 builds").  Warm runs repeat ``--repeats`` times: median and best.
+``prove-serial`` is ``wgprove prove`` with the device opened only when first
+needed (not on a thread beside the input checks), for the comparison.
 
 Part 3 (``--cases examples``): every ``wgprove example`` generator as a whole
 process at 2^log-rows rows (the hemera ones over Goldilocks only), twice.
 
 Usage: python bench/startup.py [--fields goldilocks,babybear] [--log-rows 20]
-           [--demo-log-rows 12] [--repeats 3] [--cases phases,example,prove,demo,examples]
+           [--demo-log-rows 12] [--repeats 3] [--cases phases,example,prove,prove-serial,demo,examples]
            [--json bench/results/startup.json]
 Targets (issue 12): ``wgprove prove`` of 16 x 2^20 warm <= 1.2 s on the H200.
 """
@@ -38,12 +46,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cold import cache_env, child_json, instrument, python, timed_run  # noqa: E402
+from cold import cache_env, child_json, count_cffi_parses, instrument, python, time_calls, timed_run  # noqa: E402
 
 
-def child(trace_path: str) -> None:
-    """Phases of one process proving the trace file twice; one JSON line."""
-    t = {}
+def child(trace_path: str, parser_only: bool = False) -> None:
+    """Phases of one process proving the trace file twice; one JSON line.
+    ``parser_only``: without gpu/cffi_types.py and gpu/cffi_header.py, cffi's
+    parser reads wgpu's header and every type string."""
+    t: dict = {}
     t0 = time.perf_counter()
     import numpy as np
 
@@ -53,15 +63,31 @@ def child(trace_path: str) -> None:
 
     t["import_wgpu_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
+    import wgprover.gpu.cffi_types as cffi_types
+    from wgprover.gpu.cffi_header import USED
+
+    if parser_only:
+        import wgpu.backends.wgpu_native  # noqa: F401 - loads the library, cffi parses its C header
+
+        cffi_types.install = lambda: False
+    else:
+        cffi_types.install()  # as gpu/context.py: the parsed header from the per-user cache, if there
+    t["load_wgpu_header_s"] = time.perf_counter() - t0
+    t["header_cache"] = dict(USED)
+    t0 = time.perf_counter()
+    import wgprover.prover as prover
+    import wgprover.transcript.gpu as transcript_gpu
     from wgprover.gpu import get_context
     from wgprover.pcs.basefold.config import BasefoldParams
-    from wgprover.prover import prove_gpu
     from wgprover.trace import read_trace
 
     t["import_wgprover_s"] = time.perf_counter() - t0
+    totals: dict = {}
+    count_cffi_parses(totals)
     t0 = time.perf_counter()
     ctx = get_context()
     t["adapter_device_s"] = time.perf_counter() - t0
+    t["adapter_device_cffi"] = dict(totals)
     builds: list = []
     instrument(ctx.device, builds)
     t0 = time.perf_counter()
@@ -69,18 +95,34 @@ def child(trace_path: str) -> None:
     f, air, cols, pub = tr.field, tr.air, np.asarray(tr.columns), tr.public
     t["read_trace_s"] = time.perf_counter() - t0
     params = BasefoldParams.for_security(100)
+    count_cffi_parses(totals)  # from zero again: the first proof's own parses
+    time_calls(transcript_gpu, "start_transcript", totals, "host_transcript_s")
+    time_calls(prover, "stream_upload", totals, "trace_upload_s")
     t0 = time.perf_counter()
-    first = prove_gpu(ctx, f, air, cols, pub, params, check=False)
+    first = prover.prove_gpu(ctx, f, air, cols, pub, params, check=False)
     t["first_proof_s"] = time.perf_counter() - t0
     t["pipeline_builds_s"] = sum(b["module_s"] + b["pipeline_s"] for b in builds)
     t["first_proof_other_s"] = t["first_proof_s"] - t["pipeline_builds_s"]
     t["first_proof_host_s"] = first.host_seconds
+    t["first_proof_split"] = dict(totals)  # inside the host "record" phase, pipeline builds aside
+    t["numba_imported"] = "numba" in sys.modules
     t0 = time.perf_counter()
-    warm = prove_gpu(ctx, f, air, cols, pub, params, check=False)
+    warm = prover.prove_gpu(ctx, f, air, cols, pub, params, check=False)
     t["warm_proof_s"] = time.perf_counter() - t0
     t["warm_proof_gpu_s"] = sum(warm.phases.values())
-    t.update(pipelines=len(builds), path=ctx.field_path, adapter=ctx.adapter_summary)
+    t.update(pipelines=len(builds), path=ctx.field_path, adapter=ctx.adapter_summary,
+             cffi_fast=not parser_only)
     print(json.dumps(t, default=str))
+
+
+def cli_serial(argv: list[str]) -> None:
+    """``wgprove ARGV`` with the device opened when first needed, not on a thread
+    beside the input checks (GpuChoice.start a no-op): the whole-process comparison."""
+    from wgprover.cli import main as cli_main
+    from wgprover.cli.app import GpuChoice
+
+    GpuChoice.start = lambda self: None
+    cli_main(argv)
 
 
 def _cli(*args: str) -> list[str]:
@@ -105,9 +147,11 @@ def _whole(cmd: list[str], cache: str, repeats: int) -> dict:
 
 
 def _phases(args, field: str, trace: str, tmp: str) -> list[dict]:
+    """Cold, warm, and warm again with cffi's parser reading every type string."""
     rows = []
-    for state in ("cold", "warm")[: 1 + (args.repeats > 0)]:  # a fresh cache, then the same one again
-        res = child_json([python(), __file__, "--child", trace], cache_env(f"{tmp}/phases-cache"))
+    runs = [("cold", []), ("warm", []), ("warm", ["--parser-only"])][: 1 + 2 * (args.repeats > 0)]
+    for state, extra in runs:  # a fresh cache, then the same one again
+        res = child_json([python(), __file__, "--child", trace, *extra], cache_env(f"{tmp}/phases-cache"))
         rows.append({"kind": "phases", "field": field, "cache": state, "log_rows": args.log_rows, **res})
     return rows
 
@@ -154,6 +198,7 @@ def _field_rows(args, field: str, tmp: str) -> list[dict]:
     if "phases" in cases:
         rows += _phases(args, field, trace, tmp)
     commands = {"prove": _cli("prove", trace, "-o", f"{tmp}/power.proof"),
+                "prove-serial": [python(), __file__, "--cli-serial", "prove", trace, "-o", f"{tmp}/power.proof"],
                 "demo": _cli("demo", "--field", field, "--log-rows", str(args.demo_log_rows))}
     for name, cmd in commands.items():
         if name in cases:
@@ -167,12 +212,16 @@ def main() -> None:
     ap.add_argument("--log-rows", type=int, default=20, help="rows of the power example (16 columns, degree 7)")
     ap.add_argument("--demo-log-rows", type=int, default=12)
     ap.add_argument("--repeats", type=int, default=3, help="warm runs per case (0: cold only)")
-    ap.add_argument("--cases", default="phases,example,prove,demo")
+    ap.add_argument("--cases", default="phases,example,prove,prove-serial,demo",
+                    help="prove-serial: `wgprove prove` without opening the device on a thread")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--parser-only", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--json", default="bench/results/startup.json")
+    if sys.argv[1:2] == ["--cli-serial"]:
+        return cli_serial(sys.argv[2:])
     args = ap.parse_args()
     if args.child:
-        return child(args.child)
+        return child(args.child, args.parser_only)
     rows = []
     for field in args.fields.split(","):
         with tempfile.TemporaryDirectory(prefix="wgprover-startup-") as tmp:

@@ -205,9 +205,11 @@ def make_statement(field: Field, air, n: int, public, params: BasefoldParams, di
                      params=params, security_bits=int(sec.bits))
 
 
-def start_transcript(st: Statement) -> Transcript:
-    """The transcript after the domain tag and the statement (docs/PROTOCOL.md §4)."""
-    t = Transcript(st.field)
+def start_transcript(st: Statement, permute=None) -> Transcript:
+    """The transcript after the domain tag and the statement (docs/PROTOCOL.md §4);
+    ``permute``: the transcript's one-state permutation (reference.Transcript;
+    default permute_one)."""
+    t = Transcript(st.field) if permute is None else Transcript(st.field, permute)
     t.absorb(tag_elements())
     t.absorb(np.array(st.header_words(), dtype=np.uint64))
     return t

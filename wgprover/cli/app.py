@@ -62,6 +62,13 @@ class GpuChoice:
 
         return get_context(self.adapter, self.backend, self.profile, self.int64)
 
+    def start(self) -> None:
+        """Begin opening this context on a daemon thread (gpu/context.py
+        start_context); calling the choice later waits for it."""
+        from ..gpu.context import start_context
+
+        start_context(self.adapter, self.backend, self.profile, self.int64)
+
     def checked(self) -> "GpuChoice":
         """Unknown values, from flags or WGPROVER_* variables, are bad input (exit 2)."""
         from ..gpu.context import BACKENDS, PROFILES

@@ -201,8 +201,14 @@ def prove(
 ) -> None:
     """Prove a trace into -o PROOF (prints a summary), or many into --out-dir DIR;
     proof files are written atomically. --plan prints the device-memory plan instead."""
-    from ..api import plan_file, prove_file
     from .batch import batch_requested, prove_batch
+
+    batch = not plan and batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu, cpu)
+    if not batch and (plan or not cpu):
+        # the adapter and device open while this thread imports the prover and
+        # reads and checks the trace (docs/ARCHITECTURE.md "Start-up")
+        gpu.start()
+    from ..api import plan_file, prove_file
 
     budget = _memory_size(max_memory)
     options = dict(air=air, field=field, public=parse_public(public), security=security, queries=queries,
@@ -212,7 +218,7 @@ def prove(
         for trace in traces:
             _print_plan(plan_file(trace, context=gpu, max_memory=budget, **options))
         return
-    if batch_requested(traces, out, out_dir, adapters, workers_per_adapter, ray, gpu, cpu):
+    if batch:
         if budget is not None:
             raise CliError("--max-memory applies to one trace proved with -o; a batch is not budgeted yet")
         return prove_batch(traces, out_dir, adapters=adapters, workers=workers_per_adapter, ray=ray,

@@ -92,6 +92,9 @@ def enumerate_adapters() -> list:
         import wgpu
     except ImportError as e:  # pragma: no cover - dependency is declared
         raise GpuUnavailable(f"wgpu-py is not installed ({e})") from None
+    from .cffi_types import install
+
+    install()  # before wgpu-py's first C call (docs/ARCHITECTURE.md "Start-up")
     try:
         return list(wgpu.gpu.enumerate_adapters_sync())
     except Exception as e:  # noqa: BLE001 - any driver failure means "no adapter"
@@ -279,13 +282,51 @@ def get_context(
     """The cached context for this choice; arguments default to the environment
     variables WGPROVER_ADAPTER, WGPROVER_BACKEND, WGPROVER_PROFILE (max|webgpu-default)
     and WGPROVER_INT64 (auto|0|1)."""
+    key = _context_key(adapter, backend, profile, int64)
+    if key not in _CONTEXTS:
+        starting = _STARTING.pop(key, None)  # start_context's thread: wait for it (its error is raised here)
+        _CONTEXTS[key] = starting.result() if starting else _open_for_key(key)
+    return _CONTEXTS[key]
+
+
+_STARTING: dict = {}  # context key -> Future of a context opening on a daemon thread
+
+
+def _context_key(adapter, backend, profile, int64) -> tuple:
     adapter = adapter if adapter is not None else _env("WGPROVER_ADAPTER")
     backend = backend if backend is not None else _env("WGPROVER_BACKEND")
     profile, int64 = device_choice(profile, int64)
-    key = (adapter, backend, profile, int64, binding_cap())
-    if key not in _CONTEXTS:
-        _CONTEXTS[key] = open_context(choose_adapter(adapter, backend), profile, int64)
-    return _CONTEXTS[key]
+    return (adapter, backend, profile, int64, binding_cap())
+
+
+def _open_for_key(key: tuple) -> GpuContext:
+    adapter, backend, profile, int64, _cap = key
+    return open_context(choose_adapter(adapter, backend), profile, int64)
+
+
+def start_context(adapter: str | None = None, backend: str | None = None, profile: str | None = None,
+                  int64: bool | None = None) -> None:
+    """Begin opening get_context(same arguments)'s context on a daemon thread and
+    return at once; get_context then waits for it (and raises its error). The
+    adapter and device take 0.5-0.9 s, mostly in the driver with the GIL
+    released, so a caller reads and checks its input meanwhile; one that exits
+    early leaves the thread behind (docs/ARCHITECTURE.md "Start-up")."""
+    from concurrent.futures import Future
+    import threading
+
+    key = _context_key(adapter, backend, profile, int64)
+    if key in _CONTEXTS or key in _STARTING:
+        return
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_open_for_key(key))
+        except BaseException as e:  # noqa: BLE001 - handed to get_context, which raises it
+            future.set_exception(e)
+
+    _STARTING[key] = future
+    threading.Thread(target=run, name="wgprover-start-gpu", daemon=True).start()
 
 
 def device_choice(profile: str | None = None, int64: bool | None = None) -> tuple[str, bool | None]:

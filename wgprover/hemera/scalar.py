@@ -67,13 +67,22 @@ def _sbox7(s: list[int], rc: list[int]) -> list[int]:
     return out
 
 
+def permute_pure(state: np.ndarray) -> np.ndarray:
+    """One uint64 state by permute_int, never importing numba: the choice of a
+    process that permutes only a handful of states, such as the GPU prover's
+    host transcript (docs/ARCHITECTURE.md "Start-up")."""
+    return np.array(permute_int(state.tolist()), dtype=np.uint64)
+
+
 def permute_one(state: np.ndarray) -> np.ndarray:
     """One uint64 state (the transcript's duplex): the compiled permutation where
     numba is available (hemera/compiled.py; the Python version costs
-    ~0.3-0.5 ms per state), else permute_int."""
+    ~0.3-0.5 ms per state), else permute_pure. Importing numba and loading the
+    compiled function costs 0.4-0.9 s once per process: it pays for the
+    reference prover and the verifier, which permute thousands of states."""
     from .compiled import compiled_permute
 
     fast = compiled_permute()
     if fast is not None:
         return fast(state)
-    return np.array(permute_int(state.tolist()), dtype=np.uint64)
+    return permute_pure(state)

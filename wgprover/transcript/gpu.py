@@ -15,6 +15,7 @@ import numpy as np
 from ..field import Field
 from ..gpu.recorder import u32s
 from ..hemera import gpu as hemera_gpu
+from ..hemera.scalar import permute_pure
 from ..protocol import DIGEST, start_transcript
 
 NO_PROOF = 0xFFFF_FFFF
@@ -117,7 +118,11 @@ class GpuChannel:
         memory = TranscriptMemory(plan.challenge_slots, p.queries, len(plan.opening.queries))
         self.rec, self.field, self.plan = rec, field, plan
         self.proof, self.items = proof_buf, items_buf
-        self.gt = GpuTranscript(rec.ctx, field, start_transcript(plan.st).state, memory)
+        # the host absorbs only the statement (a few permutations): the pure
+        # permutation, so that a proving process never imports numba
+        # (docs/ARCHITECTURE.md "Start-up")
+        start = start_transcript(plan.st, permute=permute_pure)
+        self.gt = GpuTranscript(rec.ctx, field, start.state, memory)
         self.gt.init_aux({memory.pow_word: 0xFFFF_FFFF if p.pow_bits else 0})
         self.challenges, self.memory = self.gt.challenges, memory
 

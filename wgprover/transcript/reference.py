@@ -17,6 +17,8 @@ The GPU twin is shaders/transcript.wgsl (wgprover/transcript/gpu.py).
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from ..field import Field
@@ -47,20 +49,24 @@ def pad(elems: np.ndarray) -> np.ndarray:
 
 
 class Transcript:
-    """NumPy hemera duplex transcript."""
+    """NumPy hemera duplex transcript. ``permute`` maps one uint64 state to the
+    next: permute_one (compiled where numba is, for the reference prover and the
+    verifier) or permute_pure (the GPU prover's few host permutations, without
+    numba's start-up; docs/ARCHITECTURE.md "Start-up"). Same outputs."""
 
-    def __init__(self, field: Field) -> None:
+    def __init__(self, field: Field, permute: Callable[[np.ndarray], np.ndarray] = permute_one) -> None:
         self.field = field
+        self.permute = permute
         self.state = np.zeros(16, dtype=np.uint64)
         self.state[LANE_DOMAIN] = DOMAIN_TRANSCRIPT
 
     def copy(self) -> "Transcript":
-        t = Transcript(self.field)
+        t = Transcript(self.field, self.permute)
         t.state = self.state.copy()
         return t
 
     def _permute(self) -> None:
-        self.state = permute_one(self.state)
+        self.state = self.permute(self.state)
 
     # -- absorbing ----------------------------------------------------------------
     def absorb(self, elems) -> None:

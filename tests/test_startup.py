@@ -1,0 +1,255 @@
+"""A proving process's start-up (docs/ARCHITECTURE.md "Start-up"): no numba in
+`wgprove prove`, wgpu-py's C type strings resolved without cffi's parser (the
+same ctypes), the device opened on a thread while the input is checked, and
+the same proof bytes throughout."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from test_cli import _run  # tests/ is on sys.path (rootdir conftest)
+from wgprover.hemera import scalar
+
+GOLDEN = Path(__file__).parent / "vectors" / "golden"
+CASE = "gl-fibonacci-n5"  # its golden parameters, as options
+OPTIONS = ["--log-blowup", "1", "--fold", "2", "--queries", "3", "--pow-bits", "2", "--final-log", "1",
+           "--allow-insecure"]
+ROOT = Path(__file__).resolve().parents[1]
+
+# The child proves through the console entry point, records every type string
+# wgpu-py hands cffi, and says at exit whether numba was imported.
+_CHILD = """
+import atexit, json, sys
+from wgprover.gpu import cffi_types
+assert cffi_types.install()  # what gpu/context.py does before its first wgpu call
+from wgpu.backends.wgpu_native._ffi import ffi
+seen = set()
+def spy(fn):
+    def wrapped(cdecl, *args, **kwargs):
+        if isinstance(cdecl, str):
+            seen.add(cdecl)
+        return fn(cdecl, *args, **kwargs)
+    return wrapped
+for name in ("new", "cast", "typeof", "sizeof", "callback"):
+    setattr(ffi, name, spy(getattr(ffi, name)))
+def report():
+    from wgprover.gpu.cffi_header import USED
+    from wgprover.gpu.cffi_types import _TypeCache
+    with open(sys.argv[1], "w") as fh:
+        json.dump({"numba": "numba" in sys.modules, "strings": sorted(seen), "header": USED,
+                   "fast": isinstance(ffi._parsed_types, _TypeCache)}, fh)
+atexit.register(report)
+from wgprover.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+
+
+def _cache_env(cache: Path) -> dict:
+    """_env() with wgprover's cache in ``cache`` (the Mesa shader cache stays where it was)."""
+    mesa = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "mesa_shader_cache")
+    return {**_env(), "XDG_CACHE_HOME": str(cache), "MESA_SHADER_CACHE_DIR": os.environ.get("MESA_SHADER_CACHE_DIR", mesa)}
+
+
+@pytest.fixture(scope="module")
+def proving_process(tmp_path_factory):
+    """One `wgprove prove` process on the GPU, wgpu's header loaded from the
+    cache a first process wrote: its report and its proof file."""
+    d = tmp_path_factory.mktemp("startup")
+    report, proof, env = d / "report.json", d / "proof", _cache_env(d / "cache")
+    r = subprocess.run([sys.executable, "-c", "from wgprover.gpu import cffi_types; assert cffi_types.install()"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    argv = ["prove", str(GOLDEN / f"{CASE}.wgtrace"), "-o", str(proof), *OPTIONS]
+    r = subprocess.run([sys.executable, "-c", _CHILD, str(report), *argv], capture_output=True, text=True,
+                       timeout=600, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return json.loads(report.read_text()), proof
+
+
+def test_gpu_proving_process_never_imports_numba(proving_process):
+    report, _ = proving_process
+    assert report["numba"] is False
+
+
+def test_gpu_proving_process_loads_the_parsed_header(proving_process):
+    report, _ = proving_process
+    assert report["header"] == {"loaded": 1, "stored": 0}
+
+
+def test_gpu_proving_process_proof_is_the_golden_one(proving_process):
+    from wgprover.proof_file import split_proof_file
+
+    _, proof = proving_process
+    body, _, _ = split_proof_file(proof.read_bytes())
+    assert body == (GOLDEN / f"{CASE}.proof").read_bytes()
+
+
+def test_pure_and_compiled_transcript_permutations_agree(rng):
+    p = scalar.P
+    states = [rng.integers(0, p, 16, dtype=np.uint64), np.zeros(16, np.uint64), np.full(16, p - 1, np.uint64)]
+    for s in states:
+        assert np.array_equal(scalar.permute_pure(s), scalar.permute_one(s))
+
+
+# -- wgpu-py's type strings (gpu/cffi_types.py) ------------------------------------------------
+
+def test_every_type_string_of_a_proof_resolves_to_the_parsers_ctype(proving_process):
+    """Each string wgpu-py used in the proving process: the fast path's ctype is
+    the very object cffi's own parser gives; the simple ones all take it."""
+    from wgpu.backends.wgpu_native._ffi import ffi
+
+    from wgprover.gpu import cffi_types
+
+    report, _ = proving_process
+    assert report["fast"] is True
+    fast = 0
+    for cdecl in report["strings"]:
+        got = cffi_types.resolve(ffi, cdecl)
+        with ffi._lock:
+            tp = ffi._parser.parse_type(cdecl)
+            want = ffi._get_cached_btype(tp.as_function_pointer() if tp.is_raw_function else tp)
+        assert got is None or got is want, (cdecl, got, want)
+        fast += got is not None
+        if cffi_types._SIMPLE.match(cdecl) or cffi_types._FUNCTION.match(cdecl):
+            assert got is not None, cdecl
+    assert fast >= 20, report["strings"]
+    assert any(cffi_types._FUNCTION.match(c) for c in report["strings"])  # the callbacks are seen
+
+
+def test_other_type_strings_fall_back_to_cffis_parser():
+    from wgpu.backends.wgpu_native._ffi import ffi
+
+    from wgprover.gpu import cffi_types
+
+    assert cffi_types.install()
+    for cdecl in ("void(*)(int)", "const volatile char *", "unsigned int *", "WGPUNoSuchType *", "struct WGPUChainedStruct *",
+                  "void(int, ...)", "void(int[])", "int x"):
+        assert cffi_types.resolve(ffi, cdecl) is None, cdecl
+    assert ffi.typeof("void(*)(int)") is ffi.typeof("void(*)(int)")
+    assert ffi.typeof("unsigned int *").item is ffi.typeof("unsigned int")
+    from cffi import CDefError
+
+    with pytest.raises(CDefError):
+        ffi.typeof("WGPUNoSuchType *")
+
+
+def test_unknown_cffi_internals_are_left_alone():
+    from wgprover.gpu import cffi_types
+
+    class Bare:  # an FFI without the parser cache this module fills
+        pass
+
+    assert cffi_types.supported(Bare()) is False
+
+
+# -- wgpu's header parsed once (gpu/cffi_header.py) -----------------------------------------------
+
+def _declarations(ffi) -> list:
+    return sorted(map(repr, ffi._parser._declarations.items()))
+
+
+def _layout(ffi) -> dict:
+    """Size of every typedef and offset of every struct field, as this FFI lays them out."""
+    out = {}
+    for key, (tp, _) in ffi._parser._declarations.items():
+        if not key.startswith("typedef ") or tp.is_raw_function:
+            continue
+        name = key[len("typedef "):]
+        out[name] = ffi.sizeof(name)
+        for field in getattr(tp, "fldnames", None) or ():
+            out[f"{name}.{field}"] = ffi.offsetof(name, field)
+    return out
+
+
+def test_cached_header_parse_equals_a_fresh_one(tmp_path, monkeypatch):
+    from cffi import FFI
+    from wgpu.backends.wgpu_native._ffi import get_wgpu_header
+
+    from wgprover.gpu import cffi_header
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    header = get_wgpu_header()
+
+    def parsed(cached: bool):
+        ffi = FFI()
+        with cffi_header.parsed_once() if cached else contextlib.nullcontext():
+            ffi.cdef(header)
+        return ffi
+
+    before = dict(cffi_header.USED)
+    parsed(True)  # parses and stores
+    (cache,) = (tmp_path / "wgprover").glob("cffi-header-*.pickle")
+    loaded, fresh = parsed(True), parsed(False)
+    assert cffi_header.USED == {"loaded": before["loaded"] + 1, "stored": before["stored"] + 1}
+    assert _declarations(loaded) == _declarations(fresh)
+    assert loaded._parser._int_constants == fresh._parser._int_constants
+    layout = _layout(loaded)
+    assert len(layout) > 500 and layout == _layout(fresh)
+    cache.write_bytes(b"not a pickle")  # a damaged file: parsed again, and stored again
+    assert _declarations(parsed(True)) == _declarations(fresh)
+    assert cffi_header.USED["stored"] == before["stored"] + 2
+
+
+# -- the device opened on a thread (gpu/context.py start_context) ------------------------------
+
+@pytest.fixture
+def slow_device(monkeypatch):
+    """Opening a context blocks until released; the caches start empty."""
+    import threading
+
+    from wgprover.gpu import context
+
+    gate, opened = threading.Event(), []
+    monkeypatch.setattr(context, "_CONTEXTS", {})
+    monkeypatch.setattr(context, "_STARTING", {})
+
+    def open_slowly(key):
+        gate.wait(60)
+        opened.append(key)
+        if key[0] == "fails":
+            raise context.GpuUnavailable("no WebGPU adapter matching adapter 'fails'")
+        return ("context", key)
+
+    monkeypatch.setattr(context, "_open_for_key", open_slowly)
+    yield context, gate, opened
+    gate.set()
+
+
+def test_bad_input_exits_without_waiting_for_the_device(slow_device, tmp_path, capsys):
+    context, gate, opened = slow_device
+    code = _run(["prove", str(tmp_path / "missing.wgtrace"), "-o", str(tmp_path / "p")])
+    assert code == 2
+    assert "missing.wgtrace" in capsys.readouterr().err
+    assert len(context._STARTING) == 1 and not opened  # the device was still opening
+
+
+def test_get_context_waits_for_the_started_device(slow_device):
+    context, gate, opened = slow_device
+    context.start_context(adapter="x", int64=False)
+    context.start_context(adapter="x", int64=False)  # one thread per context
+    assert len(context._STARTING) == 1
+    gate.set()
+    ctx = context.get_context(adapter="x", int64=False)
+    assert ctx[0] == "context" and len(opened) == 1 and not context._STARTING
+    assert context.get_context(adapter="x", int64=False) is ctx
+
+
+def test_an_adapter_failure_on_the_thread_is_the_commands_exit_3(slow_device, capsys):
+    context, gate, opened = slow_device
+    gate.set()
+    code = _run(["prove", str(GOLDEN / f"{CASE}.wgtrace"), "-o", os.devnull, "--adapter", "fails", *OPTIONS])
+    assert code == 3
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no WebGPU adapter" in err[0], err
