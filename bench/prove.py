@@ -2,7 +2,7 @@
 NumPy reference prover, proof size and verify time.
 
 Usage: python bench/prove.py [--sizes 16,18,20,22] [--airs fibonacci,power]
-       [--reference-max 14] [--json bench/results/prove.json]
+       [--security 100] [--pow-bits 16] [--reference-max 14] [--json bench/results/prove.json]
 The reference prover (CPU) is timed up to --reference-max rows and the
 speed-up is reported only where both ran on the same machine in this run.
 """
@@ -39,6 +39,7 @@ def main() -> None:
     ap.add_argument("--airs", default="fibonacci,power")
     ap.add_argument("--field", default="goldilocks")
     ap.add_argument("--security", type=int, default=100)
+    ap.add_argument("--pow-bits", type=int, default=16, help="Grinding bits (the smoke test's 1 skips lavapipe's grind).")
     ap.add_argument("--reference-max", type=int, default=14)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--path", choices=["portable", "int64"], default="portable",
@@ -47,7 +48,7 @@ def main() -> None:
     args = ap.parse_args()
     ctx = get_context(int64=args.path == "int64")
     f = get_field(args.field)
-    params = BasefoldParams.for_security(args.security)
+    params = BasefoldParams.for_security(args.security, pow_bits=args.pow_bits)
     rows = []
     for air_name in args.airs.split(","):
         ex = get_example(air_name)

@@ -16,7 +16,7 @@ first times the first and a warm GPU proof of the example AIR at 2^N rows,
 with the first proof's host phases and its pipeline builds separately.
 
 Usage: python bench/tables.py [--fields goldilocks,babybear] [--log-n 20,24]
-           [--log-blowup 1] [--first-proof fibonacci:24] [--json bench/results/tables.json]
+           [--log-blowup 1] [--first-proof fibonacci:24] [--pow-bits 16] [--json bench/results/tables.json]
 """
 
 from __future__ import annotations
@@ -102,14 +102,14 @@ def upload_row(ctx, field, n: int, cols: int = 16) -> dict:
                 "bytes": int(src.nbytes), "host_s": host, "done_s": time.perf_counter() - t0}
 
 
-def first_proof_rows(ctx, field, spec: str) -> list[dict]:
+def first_proof_rows(ctx, field, spec: str, pow_bits: int = 16) -> list[dict]:
     """The first proof in this process (tables, pipelines, upload: all new) and a warm one."""
     name, n = spec.split(":")
     cols, pub = get_example(name).generate(field, int(n), np.random.default_rng(1))
     air, cols = get_example(name).air, np.asarray(cols)
     builds: list = []
     instrument(ctx.device, builds)
-    params = BasefoldParams.for_security(100)
+    params = BasefoldParams.for_security(100, pow_bits=pow_bits)
     rows = []
     for which in ("first", "warm"):
         t0 = time.perf_counter()
@@ -129,12 +129,13 @@ def main() -> None:
     ap.add_argument("--log-n", default="20,24")
     ap.add_argument("--log-blowup", type=int, default=1)
     ap.add_argument("--first-proof", default=None, help="AIR:N, e.g. fibonacci:24 (first field only)")
+    ap.add_argument("--pow-bits", type=int, default=16, help="The first proof's grinding bits (smoke test: 1).")
     ap.add_argument("--json", default="bench/results/tables.json")
     args = ap.parse_args()
     ctx = get_context()
     rows = []
     if args.first_proof:
-        rows += first_proof_rows(ctx, get_field(args.fields.split(",")[0]), args.first_proof)
+        rows += first_proof_rows(ctx, get_field(args.fields.split(",")[0]), args.first_proof, args.pow_bits)
     for name in args.fields.split(","):
         field = get_field(name)
         for n in (int(v) for v in args.log_n.split(",")):

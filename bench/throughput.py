@@ -3,7 +3,7 @@
 processes, against the GPU time of one proof.
 
 Usage: python bench/throughput.py [--cases fibonacci:16,power:16,power:20] [--count 16]
-       [--process-count 4] [--adapters SPEC] [--workers-per-adapter K]
+       [--process-count 4] [--adapters SPEC] [--workers-per-adapter K] [--pow-bits B]
        [--json bench/results/throughput.json]
 
 Per case (AIR:LOG_ROWS; power is 16 columns of degree 7): one trace is
@@ -57,10 +57,10 @@ def make_traces(work: Path, air_name: str, field, log_rows: int, count: int) -> 
     return paths
 
 
-def gpu_seconds(ctx, trace: Path, security: int) -> tuple[float, float]:
+def gpu_seconds(ctx, trace: Path, security: int, pow_bits: int | None) -> tuple[float, float]:
     """(GPU seconds, wall seconds) of one warm proof on ``ctx``; GPU = wall without timestamps."""
     tr = read_trace(trace)
-    params, _ = choose_params(tr.field, tr.n, tr.width, tr.air.degree + 1, security)
+    params, _ = choose_params(tr.field, tr.n, tr.width, tr.air.degree + 1, security, pow_bits=pow_bits)
     best = None
     for _ in range(3):  # the first builds the pipelines
         t0 = time.perf_counter()
@@ -73,7 +73,8 @@ def gpu_seconds(ctx, trace: Path, security: int) -> tuple[float, float]:
 
 def batch_seconds(traces: list[Path], out: Path, args, workers: list) -> float:
     """Wall seconds of one warm batch (after a warm-up batch of one trace per worker)."""
-    kw = dict(adapters=args.adapters, workers_per_adapter=args.workers_per_adapter, security=args.security)
+    kw = dict(adapters=args.adapters, workers_per_adapter=args.workers_per_adapter, security=args.security,
+              pow_bits=args.pow_bits)
     warm = [out.parent / f"warm-{k}.wgtrace" for k in range(len(workers))]
     for w in warm:
         shutil.copy(traces[0], w)
@@ -94,7 +95,8 @@ def process_seconds(traces: list[Path], out: Path, args) -> float | None:
     walls = []
     for k in range(args.process_count + 1):
         cmd = [python(), "-m", "wgprover.cli", "prove", str(traces[k % len(traces)]), "-o",
-               str(out / f"process-{k}.proof"), "--security", str(args.security)]
+               str(out / f"process-{k}.proof"), "--security", str(args.security),
+               *(["--pow-bits", str(args.pow_bits)] if args.pow_bits is not None else [])]
         wall, res = timed_run(cmd, env)
         if res.returncode != 0:
             raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}): {res.stderr[-2000:]}")
@@ -108,7 +110,7 @@ def run_case(case: str, args, work: Path, workers: list) -> dict:
     case_dir = work / case.replace(":", "-")
     case_dir.mkdir()
     traces = make_traces(case_dir, air_name, field, int(log_rows), args.count)
-    gpu, wall1 = gpu_seconds(get_context(), traces[0], args.security)
+    gpu, wall1 = gpu_seconds(get_context(), traces[0], args.security, args.pow_bits)
     batch = batch_seconds(traces, case_dir / "batch", args, workers)
     proc = process_seconds(traces, case_dir / "process", args)
     tr = read_trace(traces[0])
@@ -130,6 +132,8 @@ def main() -> None:
     ap.add_argument("--workers-per-adapter", type=int, default=1)
     ap.add_argument("--field", default="goldilocks")
     ap.add_argument("--security", type=int, default=100)
+    ap.add_argument("--pow-bits", type=int, default=None,
+                    help="Grinding bits (default: --security's preset, 16); the smoke test's 1 skips lavapipe's grind.")
     ap.add_argument("--json", default="bench/results/throughput.json")
     args = ap.parse_args()
     workers = worker_contexts(args.adapters, args.workers_per_adapter)

@@ -25,22 +25,24 @@ TINY = {
     "hemera.py": ["--perm-log-n", "6", "--perm-reps", "1", "--merkle", "4-4", "--resident-mib", "1",
                   "--file-mib", "1", "--sponge-kib", "1"],
     "sumcheck.py": ["--fields", "goldilocks", "--airs", "fibonacci", "--log-n", "4", "--repeats", "1"],
-    "prove.py": ["--sizes", "4", "--airs", "fibonacci", "--reference-max", "4", "--repeats", "1"],
+    "prove.py": ["--sizes", "4", "--airs", "fibonacci", "--reference-max", "4", "--repeats", "1", "--pow-bits", "1"],
     "bbmont.py": ["--log-n", "12", "--reps", "2", "--rounds", "1"],
     "compile.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--scope", "zerocheck",
                    "--log-rows", "4", "--no-warm"],
     "hemera_air.py": ["--log-counts", "1", "--repeats", "1"],
-    "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4"],
+    "tables.py": ["--fields", "goldilocks,babybear", "--log-n", "4", "--first-proof", "fibonacci:4", "--pow-bits", "1"],
     "memory_plan.py": ["--cases", "goldilocks:fibonacci:5:portable"],
     "large.py": ["--cases", "fibonacci@4,power2@3:babybear", "--security", "0", "--repeats", "1"],
     "pipelines.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--log-rows", "4",
                      "--threads", "2", "--no-warm"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
-    "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--workers-per-adapter", "2"],
+    # one worker: the process's context, its pipelines built once (several workers: tests/test_batch.py)
+    "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--pow-bits", "1"],
 }
+ONCE = {"throughput.py"}  # run by a module fixture that later tests read
 
 
-def _run(script: str, args: list[str], monkeypatch) -> None:
+def _run(script: str, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "argv", [str(BENCH / script), *args])
     # sumcheck.py --modes sets WGPROVER_ZEROCHECK for its own runs; registering the
     # variable here makes monkeypatch restore it, so later tests see the default mode
@@ -56,13 +58,31 @@ def test_every_bench_script_is_covered():
     assert scripts <= set(TINY), f"bench scripts without a smoke test: {sorted(scripts - set(TINY))}"
 
 
-@pytest.mark.parametrize("script", sorted(TINY))
-def test_bench_script_runs_at_tiny_size(script, tmp_path, monkeypatch):
-    out = tmp_path / "out.json"
-    _run(script, [*TINY[script], "--json", str(out)], monkeypatch)
+def _check_written(script: str, out: Path) -> dict:
     data = json.loads(out.read_text())
     assert data["rows"], f"{script} wrote no rows"
     assert "meta" in data
+    return data
+
+
+@pytest.fixture(scope="module")
+def throughput_json(tmp_path_factory) -> Path:
+    """throughput.py's JSON at its tiny size, run once for the smoke test and the plot."""
+    out = tmp_path_factory.mktemp("throughput") / "throughput.json"
+    with pytest.MonkeyPatch.context() as mp:
+        _run("throughput.py", [*TINY["throughput.py"], "--json", str(out)], mp)
+    return out
+
+
+@pytest.mark.parametrize("script", sorted(set(TINY) - ONCE))
+def test_bench_script_runs_at_tiny_size(script, tmp_path, monkeypatch):
+    out = tmp_path / "out.json"
+    _run(script, [*TINY[script], "--json", str(out)], monkeypatch)
+    _check_written(script, out)
+
+
+def test_throughput_runs_at_tiny_size(throughput_json):
+    _check_written("throughput.py", throughput_json)
 
 
 def test_sumcheck_bench_compares_modes(tmp_path, monkeypatch):
@@ -83,17 +103,18 @@ def test_ntt_targets_serialise(monkeypatch):
     json.dumps([{"name": n, "met": ok, "value": v} for n, ok, v in targets])
 
 
-def test_throughput_plot(tmp_path, monkeypatch):
-    """throughput.py's JSON (one process, tiny) plotted by plot_throughput.py into one PNG."""
-    data = tmp_path / "throughput.json"
-    _run("throughput.py", ["--cases", "fibonacci:4,power:4", "--count", "2", "--process-count", "0",
-                           "--json", str(data)], monkeypatch)
-    rows = json.loads(data.read_text())["rows"]
-    assert {r["case"] for r in rows} == {"fibonacci:4", "power:4"}
-    assert all(r["batch_per_hour"] > 0 and r["ratio"] > 0 and r["process_per_hour"] is None for r in rows)
+def test_throughput_plot(throughput_json, tmp_path, monkeypatch):
+    """throughput.py's JSON (the smoke test's) plotted by plot_throughput.py into one PNG, given
+    twice as two runs would be (e.g. 1 and 2 workers per adapter): a batch line per run, the
+    separate processes and the GPU bound from the first run only."""
+    rows = json.loads(throughput_json.read_text())["rows"]
+    assert [r["case"] for r in rows] == ["fibonacci:4"]
+    assert all(r["batch_per_hour"] > 0 and r["ratio"] > 0 and r["process_per_hour"] > 0 for r in rows)
     png, points = tmp_path / "throughput.png", tmp_path / "points.json"
-    _run("plot_throughput.py", ["--input", str(data), "--png", str(png), "--json", str(points)], monkeypatch)
+    _run("plot_throughput.py", ["--input", f"{throughput_json},{throughput_json}", "--png", str(png),
+                                "--json", str(points)], monkeypatch)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     pts = json.loads(points.read_text())["rows"]
-    assert len({p["trace"] for p in pts}) == 2
-    assert {p["series"] for p in pts} == {"one-process batch, 1 worker(s)", "1 / GPU time per proof"}
+    assert len({p["trace"] for p in pts}) == 1
+    assert sorted(p["series"] for p in pts) == sorted(["one-process batch, 1 worker(s)"] * 2 + [
+        "separate `wgprove prove` processes", "1 / GPU time per proof"])
