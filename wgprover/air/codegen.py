@@ -406,10 +406,15 @@ def _interpreted(seg: Segments, mode: str, spans: dict) -> str:
 MODES = {"inline": ("inline", "inline"), "interp": ("interp", "interp"), "hybrid": ("inline", "interp"),
          "auto": ("auto", "auto")}
 DEFAULT_MODE = "auto"
-# the largest inline_cost rendered inline in auto mode: the Fibonacci, boolean and periodic
-# examples stay inline, the 16-column degree-7 power map is interpreted (lavapipe: its
-# inline extension kernel takes 7 s (Goldilocks) to 20 s (BabyBear) to build, an NVIDIA H200 177 s)
-AUTO_INLINE_COST = 150
+# the largest inline_cost rendered inline in auto mode, per variant.  Extension (rounds
+# >= 1): the Fibonacci, boolean and periodic examples stay inline, the 16-column degree-7
+# power map is interpreted (lavapipe: its inline extension kernel takes 7 s (Goldilocks) to
+# 20 s (BabyBear) to build, an NVIDIA H200 177 s).  Base (round 0, the bulk of the work):
+# the hemera permutation, sponge and Merkle AIRs (cost ~500-570) are inline, which on the
+# H200 cut the permutation AIR's zerocheck from 791 to 328 ms at 2^23 rows for a 3.8 s cold
+# build (docs/BENCHMARKS.md "hemera layouts and zerocheck modes"); the one-permutation-per-row
+# AIRs (cost > 2,000) stay interpreted: their inline build took 26-31 s.
+AUTO_INLINE_COST = {"base": 600, "ext": 150}
 
 
 def default_mode() -> str:
@@ -434,7 +439,7 @@ def _how(segs: dict, mode: str, d: int) -> dict:
     how = dict(zip(("base", "ext"), MODES[mode]))
     for m, h in how.items():
         if h == "auto":
-            how[m] = "inline" if inline_cost(segs[m], d) <= AUTO_INLINE_COST else "interp"
+            how[m] = "inline" if inline_cost(segs[m], d) <= AUTO_INLINE_COST[m] else "interp"
     return how
 
 
