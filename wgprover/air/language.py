@@ -407,9 +407,8 @@ class Air:
         object.__setattr__(self, "_names", Names(self.columns, self.periodic_names, self.public))
 
     def __hash__(self) -> int:
-        # the dataclass hash would walk every constraint's syntax tree on each
-        # call, and the codegen and pipeline caches are keyed by the AIR: a
-        # wide AIR spent most of a proof's host time there. Same fields, once.
+        # the dataclass hash walks every constraint's tree on each call, and the
+        # codegen cache is keyed by the AIR on every proof (docs/AIR.md §8)
         h = self.__dict__.get("_hash")
         if h is None:
             h = hash((self.name, self.columns, self.constraints, self.public, self.periodic, self.max_degree))
