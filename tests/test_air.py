@@ -144,6 +144,26 @@ def test_power_degree():
 
 
 @pytest.mark.parametrize("name", sorted(EXAMPLES))
+def test_hash_and_degree_are_remembered(name, monkeypatch):
+    """The codegen and pipeline caches hash the AIR on every proof: equal AIRs
+    hash equal (also after pickling), and neither the hash nor the degree
+    walks the constraint trees again."""
+    import pickle
+
+    from wgprover.air import language
+
+    air = get_example(name).air
+    twin = Air.from_dict(air.to_dict())
+    assert twin is not air and hash(twin) == hash(air) and {air: 1}[twin] == 1
+    degree = air.degree
+    copy = pickle.loads(pickle.dumps(air))
+    assert copy == air and hash(copy) == hash(air)
+    monkeypatch.setattr(language, "degree", lambda e: pytest.fail("degree walked the tree again"))
+    monkeypatch.setattr(language.Const, "__hash__", lambda self: pytest.fail("hash walked the tree again"))
+    assert air.degree == degree and hash(air) == hash(twin)
+
+
+@pytest.mark.parametrize("name", sorted(EXAMPLES))
 def test_serialisation_round_trips(name):
     air = get_example(name).air
     assert Air.from_dict(air.to_dict()) == air

@@ -29,6 +29,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass, field as dc_field
+from functools import cached_property
 from typing import Any, Callable, Iterator, Mapping, Sequence, Union
 
 import numpy as np
@@ -384,7 +385,7 @@ class Constraint:
     text: str  # canonical text of ``expr``
     name: str | None = None
 
-    @property
+    @cached_property  # a wide AIR's trees are large: walked once, not once per proof
     def degree(self) -> int:
         """Degree of ``P`` (the selector adds one more)."""
         return degree(self.expr)
@@ -405,6 +406,19 @@ class Air:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_names", Names(self.columns, self.periodic_names, self.public))
 
+    def __hash__(self) -> int:
+        # the dataclass hash walks every constraint's tree on each call, and the
+        # codegen cache is keyed by the AIR on every proof (docs/AIR.md §8)
+        h = self.__dict__.get("_hash")
+        if h is None:
+            h = hash((self.name, self.columns, self.constraints, self.public, self.periodic, self.max_degree))
+            self.__dict__["_hash"] = h
+        return h
+
+    def __getstate__(self) -> dict:
+        # str hashes differ between processes: a pickled AIR recomputes its own
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
+
     # -- shape --------------------------------------------------------------
     @property
     def width(self) -> int:
@@ -423,7 +437,7 @@ class Air:
     def names(self) -> Names:
         return self._names
 
-    @property
+    @cached_property
     def degree(self) -> int:
         """max_j deg(P_j) + 1: the degree of sel_j * P_j as a polynomial in the table values."""
         return max((c.degree for c in self.constraints), default=0) + 1
