@@ -73,6 +73,24 @@ def test_parallel_builds_give_the_reference_proof_and_a_known_shape_builds_nothi
     assert prebuild.prepare(ctx, GOLDILOCKS, air, public, plan, wait=True) == 0
 
 
+def test_opengl_builds_serially_and_vulkan_in_parallel(rng, monkeypatch):
+    """On wgpu's GL backend a worker-thread build while the recording thread
+    submitted aborted the process (llvmpipe): prepare lists and builds nothing
+    there, so recording builds each kernel itself; on Vulkan it does."""
+    from conftest import GPU_PATHS
+
+    monkeypatch.setenv("WGPROVER_BUILD_THREADS", "3")
+    air, trace, public, plan = _case("fibonacci", GOLDILOCKS, 5, rng)
+    vk = open_context(choose_adapter(backend="vulkan"), "max", False)
+    assert prebuild.parallel_builds(vk)
+    assert prebuild.prepare(vk, GOLDILOCKS, air, public, plan, wait=True) > 0
+    if "gl" not in GPU_PATHS:
+        return  # no GL compute here (the report header says why; CI requires it)
+    gl = open_context(choose_adapter(backend="gl"), "max", False)
+    assert not prebuild.parallel_builds(gl)
+    assert prebuild.prepare(gl, GOLDILOCKS, air, public, plan, wait=True) == 0 and not gl.pipelines
+
+
 def test_prepare_with_wait_builds_everything_before_the_proof(rng, monkeypatch):
     """``wait``: every listed pipeline is built when prepare returns; the proof adds none."""
     monkeypatch.setenv("WGPROVER_BUILD_THREADS", "2")

@@ -83,6 +83,15 @@ def build(ctx, specs: list[KernelSpec], threads: int | None = None, wait: bool =
     return len(todo)
 
 
+def parallel_builds(ctx) -> bool:
+    """Whether ``ctx``'s backend may build pipelines on other threads. Not
+    OpenGL: wgpu drives one GL context, and a build on a worker thread while
+    the recording thread submitted aborted the process (llvmpipe, CI); a GL
+    driver compiles on the context's thread anyway (docs/ARCHITECTURE.md §4
+    "Pipeline builds")."""
+    return str(ctx.adapter.info.get("backend_type", "")).lower() != "opengl"
+
+
 def shape_key(plan, timestamps: bool) -> tuple:
     """What decides a proof's kernels besides the context (public values do not)."""
     st = plan.st
@@ -97,7 +106,7 @@ def prepare(ctx, field, air, public, plan, timestamps: bool = True, wait: bool =
     threads = build_threads()
     done = PREPARED.get(ctx)
     key = shape_key(plan, timestamps)
-    if threads <= 1 or is_dry(ctx) or key in done:
+    if threads <= 1 or is_dry(ctx) or key in done or not parallel_builds(ctx):
         return 0
     built = build(ctx, proof_specs(ctx, field, air, public, plan, timestamps), threads, wait)
     done.add(key)
