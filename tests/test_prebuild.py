@@ -157,7 +157,9 @@ def test_bad_build_threads_is_bad_input(raw, monkeypatch):
 
 def test_build_threads_default_and_value(monkeypatch):
     monkeypatch.delenv("WGPROVER_BUILD_THREADS", raising=False)
-    assert 1 <= prebuild.build_threads() <= 8
+    for cpus, threads in ((None, 1), (1, 1), (3, 3), (8, 8), (64, 8)):  # min(8, CPUs)
+        monkeypatch.setattr(prebuild.os, "cpu_count", lambda c=cpus: c)
+        assert prebuild.build_threads() == threads
     monkeypatch.setenv("WGPROVER_BUILD_THREADS", "5")
     assert prebuild.build_threads() == 5
 

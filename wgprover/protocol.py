@@ -21,6 +21,7 @@ import numpy as np
 from .air.evaluate import check_trace as _first_violation
 from .field import Field
 from .hemera.params import P as GL_P
+from .hemera.scalar import permute_one
 from .pcs import pcs_for
 from .pcs.basefold.config import BasefoldParams, Schedule
 from .proof import DIGEST_BYTES, Statement
@@ -205,11 +206,10 @@ def make_statement(field: Field, air, n: int, public, params: BasefoldParams, di
                      params=params, security_bits=int(sec.bits))
 
 
-def start_transcript(st: Statement, permute=None) -> Transcript:
+def start_transcript(st: Statement, permute=permute_one) -> Transcript:
     """The transcript after the domain tag and the statement (docs/PROTOCOL.md §4);
-    ``permute``: the transcript's one-state permutation (reference.Transcript;
-    default permute_one)."""
-    t = Transcript(st.field) if permute is None else Transcript(st.field, permute)
+    ``permute``: the transcript's one-state permutation (reference.Transcript)."""
+    t = Transcript(st.field, permute)
     t.absorb(tag_elements())
     t.absorb(np.array(st.header_words(), dtype=np.uint64))
     return t

@@ -312,7 +312,6 @@ def start_context(adapter: str | None = None, backend: str | None = None, profil
     released, so a caller reads and checks its input meanwhile; one that exits
     early leaves the thread behind (docs/ARCHITECTURE.md "Start-up")."""
     from concurrent.futures import Future
-    import threading
 
     key = _context_key(adapter, backend, profile, int64)
     if key in _CONTEXTS or key in _STARTING:
