@@ -4,6 +4,7 @@ golden vectors and as their plain definitions, fast enough (issue 12: <= 1 s at
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import runpy
@@ -24,7 +25,7 @@ from wgprover.field import compiled as fc
 from wgprover.hemera import compiled as hc
 from wgprover.hemera import params as hp
 from wgprover.hemera import reference as href
-from wgprover.trace import read_trace
+from wgprover.trace import read_trace, write_trace
 
 GOLDEN = Path(__file__).parent / "vectors" / "golden"
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "hemera.json").read_text())
@@ -81,6 +82,60 @@ def test_compiled_sponge_chain_equals_the_reference(rng, length, monkeypatch):
     monkeypatch.setattr(hc, "sponge_chain", lambda *a: False)
     ref_ins, ref_digest = hm.sponge_inputs(msg)
     assert np.array_equal(ins, ref_ins) and np.array_equal(digest, ref_digest)
+
+
+# --------------------------------------------------------------------------- same trace files as before
+
+# sha256 (first 32 hex digits) of the trace file of each case, computed at commit 28ff70e,
+# before the generators and the writer were made faster (issue 12 item 3): the same
+# example arguments must give the same bytes. The 2^15-2^17-row cases take the compiled
+# (numba) paths, the small ones the NumPy/Python ones.
+TRACE_DIGESTS = [  # (example, field, log_rows, seed, options, digest)
+    ("fibonacci", "goldilocks", 9, None, {}, "ed235ce43d4dbcbfe9aa1a7175445daf"),
+    ("fibonacci", "babybear", 9, 3, {}, "3bd37ea3364861046df95a4faba80778"),
+    ("power", "goldilocks", 6, None, {}, "c624d847dbee1eb7d37488ddff6955a2"),
+    ("power", "babybear", 7, 3, {}, "9e57bdcc206bf58b68dc8d0dbec05b48"),
+    ("power", "goldilocks", 15, 4, {}, "d6baf77efc55b4f7d156972b258d4d8d"),
+    ("power", "babybear", 15, None, {}, "c74c1896079f8c163265e93b0fa7766e"),
+    ("boolean", "goldilocks", 8, None, {}, "90d63bcde2af33e7a6c71109e61cba66"),
+    ("boolean", "babybear", 8, 5, {}, "1a31158c3627f531eedf302d8b56e926"),
+    ("periodic", "goldilocks", 8, None, {}, "17c222ee3bf0c886ed1e9fc5fd9c5225"),
+    ("periodic", "babybear", 8, 6, {}, "2ad415dcb0181e79c140b8f6500c2e2a"),
+    ("periodic", "goldilocks", 17, 7, {}, "debbffd9acd04b85d3c8f64c517cc13f"),
+    ("periodic", "babybear", 17, None, {}, "255b617cedaaca41128b19aaff39e648"),
+    ("hemera", "goldilocks", 6, None, {}, "9605e022040efe79252f36fd87c788db"),
+    ("hemera", "goldilocks", 7, 8, {}, "6e28a9edfd66661a4a5c866b54a2e0bc"),
+    ("hemera", "goldilocks", 16, 9, {}, "c0c90a7d862a8c98380d94f903617e5a"),
+    ("hemera-sponge", "goldilocks", None, None, {'length': 61}, "7bce7f273af21cd2a3e7ca6868ba49c4"),
+    ("hemera-sponge", "goldilocks", None, 10, {'length': 20}, "7251d740aefa5b104df818db1eb25208"),
+    ("hemera-sponge", "goldilocks", None, 11, {'length': 16384}, "4f1df2a8246e47ffc110861d67c9bd76"),
+]
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+
+
+@pytest.mark.parametrize("case", TRACE_DIGESTS, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}-{c[3]}-{c[4]}")
+def test_trace_files_keep_their_bytes(tmp_path, case):
+    name, fname, n, seed, options, digest = case
+    ex, n = example_shape(name, n, **options)
+    f = get_field(fname)
+    cols, pub = ex.generate(f, n, np.random.default_rng(seed) if seed is not None else None)
+    write_trace(tmp_path / "t.wgtrace", f, ex.air, cols, pub)
+    assert _file_digest(tmp_path / "t.wgtrace") == digest
+
+
+@pytest.mark.parametrize("args,digest", [
+    (["power", "--log-rows", "6", "--corrupt", "5", "--seed", "2"], "faca43b9a5ca10b7023221c70fbe617b"),
+    (["hemera", "--log-rows", "6", "--corrupt", "63"], "1637f32694db72f40fbeb534dc9ac19e"),
+    (["fibonacci", "--field", "babybear", "--log-rows", "5", "--corrupt", "0"], "fec9c50647c1ee7516202656612e9af3"),
+])
+def test_example_command_keeps_its_bytes(tmp_path, args, digest):
+    """`wgprove example` (with --corrupt) writes the same file as at commit 28ff70e."""
+    r = _wgprove("example", *args, "-o", str(tmp_path / "t.wgtrace"))
+    assert r.returncode == 0, r.stderr
+    assert _file_digest(tmp_path / "t.wgtrace") == digest
 
 
 # --------------------------------------------------------------------------- fast
