@@ -136,6 +136,12 @@ def sponge_air(length: int, ppr: int = 4, byte_mode: bool = False) -> Air:
 COMPILE_FROM_BLOCKS = 2048  # numba's start-up pays from here: ~0.3 ms a block in Python
 
 
+def _initial_state(sh: SpongeShape) -> np.ndarray:
+    s = np.zeros(W, dtype=_U64)
+    s[hp.LANE_DOMAIN] = sh.domain
+    return s
+
+
 def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(permutation inputs (trace_blocks, 16), digest (4,)) of absorbing blocks (B, 8).
 
@@ -143,8 +149,7 @@ def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.n
     the message permute the zero state.
     """
     ins = np.zeros((sh.trace_blocks, W), dtype=_U64)
-    s = np.zeros(W, dtype=_U64)
-    s[hp.LANE_DOMAIN] = sh.domain
+    s = _initial_state(sh)
     if sh.blocks >= COMPILE_FROM_BLOCKS:
         from ..hemera import compiled
 
@@ -159,13 +164,33 @@ def _sponge_chain(sh: SpongeShape, blocks: np.ndarray) -> tuple[np.ndarray, np.n
     return ins, s[: hp.OUTPUT_ELEMENTS].copy()
 
 
-def sponge_inputs(message: np.ndarray, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
-    """(permutation inputs, digest) of hash_elements(message), message: Goldilocks elements."""
+def _element_blocks(message: np.ndarray, ppr: int) -> tuple[SpongeShape, np.ndarray]:
+    """(shape, blocks (B, 8)) of hash_elements(message): the message, zero-padded."""
     m = gl.check(np.asarray(message, dtype=_U64).reshape(-1), "message")
     sh = SpongeShape(m.size, ppr)
     blocks = np.zeros((sh.blocks, hp.RATE), dtype=_U64)
     blocks.reshape(-1)[: m.size] = m
-    return _sponge_chain(sh, blocks)
+    return sh, blocks
+
+
+def sponge_inputs(message: np.ndarray, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(permutation inputs, digest) of hash_elements(message), message: Goldilocks elements."""
+    return _sponge_chain(*_element_blocks(message, ppr))
+
+
+def sponge_trace(message: np.ndarray, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """(trace, digest) of hash_elements(message): ``permutation_blocks`` of ``sponge_inputs``.
+    From COMPILE_FROM_BLOCKS blocks on, one compiled pass computes both (the chain's
+    permutations written as trace blocks: each permutation once)."""
+    sh, blocks = _element_blocks(message, ppr)
+    if sh.blocks >= COMPILE_FROM_BLOCKS:
+        from ..hemera import compiled
+
+        fast = compiled.sponge_trace(_initial_state(sh), blocks, sh.length, Layout(ppr).steps, ppr, sh.trace_blocks)
+        if fast is not None:
+            return fast
+    ins, digest = _sponge_chain(sh, blocks)
+    return permutation_blocks(ins, ppr), digest
 
 
 def byte_sponge_inputs(message: bytes, ppr: int = 4) -> tuple[np.ndarray, np.ndarray]:
@@ -191,8 +216,8 @@ def hemera_sponge(length: int = 61, ppr: int = 4) -> Example:
         if n is not None and n != sh.log_rows:
             raise ValueError(f"hemera-sponge of {length} elements uses 2^{sh.log_rows} rows, not 2^{n}")
         msg = np.arange(1, length + 1, dtype=_U64) if rng is None else gl.random(rng, (length,))
-        ins, digest = sponge_inputs(msg, ppr)
-        return permutation_blocks(ins, ppr), sponge_public(length, digest)
+        trace, digest = sponge_trace(msg, ppr)
+        return trace, sponge_public(length, digest)
 
     return Example(air, generate)
 

@@ -582,6 +582,12 @@ def _name_list(d: Mapping[str, Any], key: str) -> tuple[str, ...]:
     return tuple(v)
 
 
+def _all_ints(vals: list) -> bool:
+    """Every value an int and none a bool; by the set of types first, as a periodic
+    column may hold 2^20 values (the hemera sponge's selector, docs/AIR.md §9.2)."""
+    return set(map(type, vals)) <= {int} or all(isinstance(v, int) and not isinstance(v, bool) for v in vals)
+
+
 def _periodic(d: Mapping[str, Any]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     per = d.get("periodic", {})
     if isinstance(per, list):  # canonical form: list of [name, values]
@@ -595,7 +601,7 @@ def _periodic(d: Mapping[str, Any]) -> tuple[tuple[str, tuple[int, ...]], ...]:
     for name, vals in per.items():
         if not isinstance(name, str) or not _NAME_RE.match(name) or name in RESERVED:
             raise AirError(f"periodic column '{name}': not a valid name")
-        if not isinstance(vals, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        if not isinstance(vals, list) or not _all_ints(vals):
             raise AirError(f"periodic column '{name}': values must be a list of integers")
         m = len(vals)
         if m == 0 or m & (m - 1):

@@ -308,8 +308,8 @@ def example(
         raise CliError(f"--corrupt row must be in 0..{(1 << log_rows) - 1}")
     check_output(out)
     cols, pub = ex.generate(f, log_rows, np.random.default_rng(seed) if seed is not None else None)
-    cols = np.array(cols)
     if corrupt is not None:
+        cols = np.array(cols)  # the generator's array may be shared or read-only; only this path writes it
         cols[0, corrupt] = f.base.add(cols[0, corrupt:corrupt + 1], np.ones(1, f.dtype))[0]
     write_trace(out, f, ex.air, cols, pub)
     console.print(f"wrote {out}: {name}, {cols.shape[0]} columns x 2^{log_rows} rows, {f.name}")

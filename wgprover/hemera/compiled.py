@@ -10,7 +10,7 @@ without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
 The per-element Goldilocks arithmetic, the numba switch and its cache are
 wgprover/field/compiled.py's.
 
-``trace_kernel``, ``wide_kernel`` and ``sponge_kernel`` compute the hemera
+``trace_kernel``, ``wide_kernel`` and ``sponge_trace_kernel`` compute the hemera
 example traces (docs/AIR.md §7, §9) from the same round functions; their NumPy
 definitions are wgprover/air/hemera_air.py, hemera_wide.py and hemera_modes.py
 (tests/test_examples.py, tests/test_hemera_wide.py).
@@ -137,8 +137,13 @@ def _write_row(out, s, row):
             out[i, b, row] = s[b, i]
 
 
+# permutations per pass of trace_kernel: one pass's output (256 x rows x (16 + ppr) words,
+# ~640 KB) stays in cache while it is written row by row
+TRACE_CHUNK = 256
+
+
 @_jit()
-def trace_kernel(states, kinds, full, partial, diag, ppr, out):
+def _trace_blocks(states, kinds, full, partial, diag, ppr, out):
     """The permutation AIR's trace (out: (16 + ppr, K, rows)): row 0 the input, each
     next row the state after the step ``kinds[row - 1]`` (row 0: the external matrix),
     the partial rows' S-box outputs in columns 16.. (docs/AIR.md §9.1); rounds outside,
@@ -170,17 +175,30 @@ def trace_kernel(states, kinds, full, partial, diag, ppr, out):
                 pr += 1
 
 
+@_jit()
+def trace_kernel(states, kinds, full, partial, diag, ppr, out):
+    """``_trace_blocks`` of all K states, TRACE_CHUNK permutations at a time."""
+    n = states.shape[0]
+    for c0 in range(0, n, TRACE_CHUNK):
+        c1 = min(n, c0 + TRACE_CHUNK)
+        _trace_blocks(states[c0:c1], kinds, full, partial, diag, ppr, out[:, c0:c1, :])
+
+
+def _trace_args(steps: tuple[str, ...]) -> tuple:
+    """(kinds, full constants, partial constants, diagonal) for the trace kernels."""
+    kinds = np.array([{"full": _FULL, "part": _PART}.get(k, 0) for k in steps + ("none",)], dtype=np.int64)
+    return (kinds, np.ascontiguousarray(hp.rc_full()), np.ascontiguousarray(hp.rc_partial()),
+            np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64))
+
+
 def permutation_trace(states: np.ndarray, steps: tuple[str, ...], ppr: int) -> np.ndarray | None:
     """``trace_kernel`` on canonical states (K, 16) for a block schedule ``steps``
     (Layout.steps): (16 + ppr, K * rows); None without numba."""
     if njit is None:
         return None
     rows = len(steps) + 1
-    kinds = np.array([{"full": _FULL, "part": _PART}.get(k, 0) for k in steps + ("none",)], dtype=np.int64)
     out = np.zeros((16 + ppr, states.shape[0], rows), dtype=np.uint64)  # y is 0 off the partial rows
-    trace_kernel(np.ascontiguousarray(states, dtype=np.uint64), kinds, np.ascontiguousarray(hp.rc_full()),
-                 np.ascontiguousarray(hp.rc_partial()), np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64),
-                 ppr, out)
+    trace_kernel(np.ascontiguousarray(states, dtype=np.uint64), *_trace_args(steps), ppr, out)
     return out.reshape(16 + ppr, -1)
 
 
@@ -256,16 +274,21 @@ def permute_state(s, y, full, partial, diag):
 
 
 @_jit()
+def _absorb(s, blocks, b, length, lane_length):
+    """Add block b (of blocks (B, 8)) to the rate lanes; the length lane is set before the last permutation."""
+    for i in range(8):
+        s[i] = add(s[i], blocks[b, i])
+    if b == blocks.shape[0] - 1:
+        s[lane_length] = length
+
+
+@_jit()
 def sponge_kernel(s, blocks, length, lane_length, full, partial, diag, ins):
     """Absorb blocks (B, 8) into state s (in place): ins[b] = the state permuted
-    after absorbing block b; the length lane is set before the last permutation."""
+    after absorbing block b."""
     y = np.empty(16, dtype=np.uint64)
-    nb = blocks.shape[0]
-    for b in range(nb):
-        for i in range(8):
-            s[i] = add(s[i], blocks[b, i])
-        if b == nb - 1:
-            s[lane_length] = length
+    for b in range(blocks.shape[0]):
+        _absorb(s, blocks, b, length, lane_length)
         ins[b] = s
         permute_state(s, y, full, partial, diag)
 
@@ -274,10 +297,44 @@ def sponge_chain(state: np.ndarray, blocks: np.ndarray, length: int, ins: np.nda
     """``sponge_kernel`` (state and ins updated in place), or False without numba."""
     if njit is None:
         return False
+    _, full, partial, diag = _trace_args(())
     sponge_kernel(state, np.ascontiguousarray(blocks, dtype=np.uint64), np.uint64(length), hp.LANE_LENGTH,
-                  np.ascontiguousarray(hp.rc_full()), np.ascontiguousarray(hp.rc_partial()),
-                  np.ascontiguousarray(hp.MATRIX_DIAG_16, dtype=np.uint64), ins)
+                  full, partial, diag, ins)
     return True
+
+
+@_jit()
+def sponge_trace_kernel(s, blocks, length, lane_length, kinds, full, partial, diag, ppr, out):
+    """The sponge's chain writing its trace as it goes (out: (16 + ppr, >= B, rows)):
+    block b's permutation input is s after absorbing block b, its trace block is
+    out[:, b, :] and its output (the block's last row) the next s. One permutation
+    per pass: the chain is sequential, so its trace costs no second permutation."""
+    one = np.empty((1, 16), dtype=np.uint64)
+    last = out.shape[2] - 1
+    for b in range(blocks.shape[0]):
+        _absorb(s, blocks, b, length, lane_length)
+        one[0] = s
+        _trace_blocks(one, kinds, full, partial, diag, ppr, out[:, b:b + 1, :])
+        for i in range(16):
+            s[i] = out[i, b, last]
+
+
+def sponge_trace(state: np.ndarray, blocks: np.ndarray, length: int, steps: tuple[str, ...], ppr: int,
+                 trace_blocks: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(trace (16 + ppr, trace_blocks * rows), digest (4,)) of absorbing blocks (B, 8)
+    into ``state``; blocks past B permute the zero state. None without numba."""
+    if njit is None:
+        return None
+    rows, nb = len(steps) + 1, blocks.shape[0]
+    out = np.zeros((16 + ppr, trace_blocks, rows), dtype=np.uint64)  # y is 0 off the partial rows
+    args = _trace_args(steps)
+    s = np.array(state, dtype=np.uint64)
+    sponge_trace_kernel(s, np.ascontiguousarray(blocks, dtype=np.uint64), np.uint64(length), hp.LANE_LENGTH,
+                        *args, ppr, out)
+    if trace_blocks > nb:  # the padding blocks are all one permutation of zero
+        trace_kernel(np.zeros((1, 16), dtype=np.uint64), *args, ppr, out[:, nb:nb + 1])
+        out[:, nb + 1:] = out[:, nb:nb + 1]
+    return out.reshape(16 + ppr, -1), s[: hp.OUTPUT_ELEMENTS].copy()
 
 
 @functools.lru_cache(maxsize=1)
