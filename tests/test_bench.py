@@ -37,6 +37,7 @@ TINY = {
                      "--threads", "2", "--no-warm"],
     "startup.py": ["--fields", "goldilocks", "--log-rows", "3", "--repeats", "0", "--cases", "phases,example,prove"],
     # one worker: the process's context, its pipelines built once (several workers: tests/test_batch.py)
+    "examples.py": ["--log-rows", "5", "--repeats", "1", "--examples", "fibonacci,hemera-sponge", "--fields", "goldilocks"],
     "throughput.py": ["--cases", "fibonacci:4", "--count", "2", "--process-count", "1", "--pow-bits", "1"],
 }
 ONCE = {"throughput.py"}  # run by a module fixture that later tests read

@@ -53,13 +53,15 @@ def _fib_generate(field, n: int, rng: np.random.Generator | None = None):
     a = np.zeros(N, dtype=field.dtype)
     b = np.zeros(N, dtype=field.dtype)
     a[0], b[0] = a0, b0
-    m = [[0, 1], [1, 1]]  # M^L for the current block length L; rows [L, 2L) = M^L rows [0, L)
+    # M^L = [[F(L-1), F(L)], [F(L), F(L+1)]] for the current block length L; rows [L, 2L)
+    # of b are row 2 of M^L times rows [0, L); a is b one row later (a' = b), no products
+    fl, fl1 = 1, 1  # F(L), F(L+1) (Fibonacci numbers mod p), L = 1
     L = 1
     p = field.p
     while L < N:
-        a[L : 2 * L] = F.add(F.mul(a[:L], m[0][0]), F.mul(b[:L], m[0][1]))
-        b[L : 2 * L] = F.add(F.mul(a[:L], m[1][0]), F.mul(b[:L], m[1][1]))
-        m = [[sum(m[i][k] * m[k][j] for k in range(2)) % p for j in range(2)] for i in range(2)]
+        b[L : 2 * L] = F.add(F.mul(a[:L], fl), F.mul(b[:L], fl1))
+        a[L : 2 * L] = b[L - 1 : 2 * L - 1]
+        fl, fl1 = fl * (2 * fl1 - fl) % p, (fl * fl + fl1 * fl1) % p  # F(2L), F(2L+1)
         L *= 2
     return np.stack([a, b]), {"a0": a0, "b0": b0, "out": int(b[-1])}
 
