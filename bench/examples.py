@@ -40,10 +40,11 @@ from cold import child_json, python, timed_run  # noqa: E402
 
 def example_options(name: str, log_rows: int) -> list[str]:
     """CLI options giving ``name`` 2^log_rows rows (hemera-sponge: a message of
-    8 * 2^(n-4) elements, 2^(n-4) blocks of 16 rows)."""
+    8 * 2^(n-4) elements, 2^(n-4) blocks of 16 rows), except hemera-wide: a
+    permutation a row, so 2^(n-4) rows, the permutations of "hemera" at 2^n rows."""
     if name == "hemera-sponge":
         return ["--length", str(8 << (log_rows - 4))]
-    return ["--log-rows", str(log_rows)]
+    return ["--log-rows", str(log_rows - 4 if name == "hemera-wide" else log_rows)]
 
 
 def _timed(t: dict, key: str, fn):
@@ -62,13 +63,15 @@ def child(name: str, field_name: str, log_rows: int, out: str) -> None:
     from wgprover.field import get_field
     from wgprover.trace import write_trace
 
-    opts = {"length": 8 << (log_rows - 4)} if name == "hemera-sponge" else {}
-    ex, n = _timed(t, "air", lambda: examples.example_shape(name, None if opts else log_rows, **opts))
+    key, value = example_options(name, log_rows)
+    opts = {"length": int(value)} if key == "--length" else {"log_rows": int(value)}
+    ex, n = _timed(t, "air", lambda: examples.example_shape(name, **opts))
     f = get_field(field_name)
     _timed(t, "generate_first", lambda: ex.generate(f, n))
     cols, pub = _timed(t, "generate", lambda: ex.generate(f, n))
     _timed(t, "write", lambda: write_trace(out, f, ex.air, cols, pub))
     t["numba_imported"] = "numba" in sys.modules
+    t["trace_log_rows"] = n
     print(json.dumps(t), flush=True)
 
 

@@ -170,6 +170,12 @@ def _hemera_permutation(**options) -> Example:
     return hemera_permutation(**options)
 
 
+def _hemera_wide(**options) -> Example:
+    from .hemera_wide import hemera_wide
+
+    return hemera_wide(**options)
+
+
 def _hemera_sponge(**options) -> Example:
     from .hemera_modes import hemera_sponge
 
@@ -182,6 +188,7 @@ EXAMPLES: dict[str, Callable[..., Example]] = {
     "boolean": boolean,
     "periodic": periodic,
     "hemera": _hemera_permutation,
+    "hemera-wide": _hemera_wide,  # one permutation per row (docs/AIR.md §9.1)
     "hemera-sponge": _hemera_sponge,
 }
 

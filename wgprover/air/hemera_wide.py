@@ -34,7 +34,8 @@ import numpy as np
 from ..field import goldilocks as gl
 from ..hemera import params as hp
 from ..hemera import reference as href
-from .hemera_air import COMPILE_FROM_PERMUTATIONS, _external_text, _partial_text
+from .examples import Example
+from .hemera_air import COMPILE_FROM_PERMUTATIONS, _external_text, _partial_text, require_goldilocks
 from .language import Air
 
 P = hp.P
@@ -164,3 +165,17 @@ def count_for_rows(n: int) -> int:
     if n < 1:
         raise ValueError(f"a wide hemera trace needs at least 2 rows, got 2^{n}")
     return (1 << n) - 1
+
+
+def hemera_wide(sbox: int = 7) -> Example:
+    """Example (``wgprove example hemera-wide``): 2^n - 1 random (or sequential) hemera
+    permutations in 2^n rows of the wide layout; no public inputs."""
+    air = wide_air(sbox)
+
+    def generate(field, n: int, rng: np.random.Generator | None = None):
+        require_goldilocks(field)
+        K = count_for_rows(n)
+        inputs = np.arange(K * W, dtype=_U64).reshape(K, W) if rng is None else gl.random(rng, (K, W))
+        return wide_trace(inputs, sbox), {}
+
+    return Example(air, generate)

@@ -276,7 +276,7 @@ def verify(
 
 @app.command()
 def example(
-    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic | hemera | hemera-sponge"),
+    name: str = typer.Argument(..., help="fibonacci | power | boolean | periodic | hemera | hemera-wide | hemera-sponge"),
     out: str = typer.Option(..., "-o", "--output", help="Trace file to write."),
     log_rows: Optional[int] = typer.Option(None, "--log-rows", min=2, max=26,
                                            help="log2 of the number of rows (default 10; hemera: or --count)."),
