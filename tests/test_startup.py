@@ -253,3 +253,52 @@ def test_an_adapter_failure_on_the_thread_is_the_commands_exit_3(slow_device, ca
     assert code == 3
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "no WebGPU adapter" in err[0], err
+
+
+# -- one BLAS thread in the console entry (cli/app.py single_threaded_blas) ---------------------
+
+# The child records the BLAS variables at the moment NumPy is first imported
+# (a meta-path finder sees the import before NumPy's BLAS library loads).
+_BLAS_CHILD = """
+import json, os, sys
+from wgprover.cli.app import BLAS_THREAD_VARIABLES
+seen = {}
+class Spy:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy" and not seen:
+            seen.update({v: os.environ.get(v) for v in BLAS_THREAD_VARIABLES})
+        return None
+sys.meta_path.insert(0, Spy())
+assert "numpy" not in sys.modules
+from wgprover.cli import main
+try:
+    main(sys.argv[2:])
+except SystemExit:
+    pass
+with open(sys.argv[1], "w") as fh:
+    json.dump({"numpy": "numpy" in sys.modules, "seen": seen}, fh)
+"""
+
+
+@pytest.mark.parametrize("user", [None, "3"])
+def test_console_entry_sets_one_blas_thread_before_numpy_loads(tmp_path, user):
+    from wgprover.cli.app import BLAS_THREAD_VARIABLES
+
+    env = {k: v for k, v in _env().items() if k not in BLAS_THREAD_VARIABLES}
+    if user is not None:
+        env["OPENBLAS_NUM_THREADS"] = user  # the user's own choice is kept
+    report = tmp_path / "blas.json"
+    proof = tmp_path / "p.proof"
+    from wgprover.proof_file import write_proof_file
+    from wgprover.trace import read_trace
+
+    write_proof_file(proof, (GOLDEN / f"{CASE}.proof").read_bytes(), read_trace(GOLDEN / f"{CASE}.wgtrace").air)
+    r = subprocess.run([sys.executable, "-c", _BLAS_CHILD, str(report), "verify", str(proof), "--min-security", "0"],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    got = json.loads(report.read_text())
+    assert got["numpy"] is True
+    want = {v: "1" for v in BLAS_THREAD_VARIABLES}
+    if user is not None:
+        want["OPENBLAS_NUM_THREADS"] = user
+    assert got["seen"] == want
