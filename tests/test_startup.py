@@ -363,3 +363,78 @@ def test_console_entry_sets_one_blas_thread_before_numpy_loads(tmp_path, user):
     if user is not None:
         want["OPENBLAS_NUM_THREADS"] = user
     assert got["seen"] == want
+
+
+# -- option values without pydantic (cli/plain_options.py) ---------------------------------------
+
+_SAMPLES = {
+    "str": ["abc", "", "-", "ü/x.wgtrace", " 5"],
+    "int": ["0", "1", "2", "26", "27", "-3", "+3", "007", "99999999999999999999", " 5", "5.0", "1_000", "x", "",
+            "٣", 0, 1, 16, 100, 100_003, True],
+    "bool": [True, False],
+    "List[str]": [("a", "b"), (), ["x"]],
+}
+
+
+def _served_parameters():
+    import typer.main
+
+    from wgprover.cli import app
+    from wgprover.cli import plain_options
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        for param in command.params:
+            descriptor = getattr(param, "type_descriptor", None)
+            if descriptor is not None and plain_options._plain(descriptor):
+                yield name, param, descriptor
+
+
+def test_plain_option_values_are_typers_values():
+    """For every parameter served without pydantic, on plain and awkward input:
+    the plain value equals typer's adapter value, or typer's adapter decides."""
+    from typer import core
+    from typer._click.exceptions import BadParameter
+
+    from wgprover.cli import plain_options
+
+    typers = core.build_runtime_param.typers
+    served = list(_served_parameters())
+    assert len(served) >= 40
+    kinds = set()
+    for command, param, descriptor in served:
+        kind = {str: "str", int: "int", bool: "bool"}.get(descriptor.annotation, "List[str]")
+        kinds.add(kind)
+        for value in _SAMPLES[kind]:
+            got = plain_options.plain_value(descriptor.annotation, descriptor.parameter_info, value)
+            try:
+                want = typers(descriptor)._coerce_value(value, param=param, ctx=None)
+            except BadParameter:
+                assert got is plain_options._DEFER, (command, param.name, value)
+                continue
+            assert got is plain_options._DEFER or (got == want and type(got) is type(want)), \
+                (command, param.name, value, got, want)
+    assert kinds == set(_SAMPLES)
+
+
+@pytest.mark.parametrize("argv", [["verify", "PROOF", "--min-security", "0"],
+                                  ["prove", "missing.wgtrace", "-o", "p.proof", "--queries", "9"]])
+def test_cli_processes_import_no_pydantic(tmp_path, argv):
+    from wgprover.proof_file import write_proof_file
+    from wgprover.trace import read_trace
+
+    proof = tmp_path / "PROOF"
+    write_proof_file(proof, (GOLDEN / f"{CASE}.proof").read_bytes(), read_trace(GOLDEN / f"{CASE}.wgtrace").air)
+    argv = [str(tmp_path / a) if a in ("PROOF", "missing.wgtrace", "p.proof") else a for a in argv]
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "wgprover.cli", *argv], capture_output=True,
+                       text=True, timeout=300, env=_env())
+    assert r.returncode == (0 if argv[0] == "verify" else 2), r.stderr[-2000:]
+    modules = [ln.rsplit("|", 1)[-1].strip() for ln in r.stderr.splitlines() if ln.startswith("import time:")]
+    assert "typer" in modules and "pydantic" not in modules
+
+
+def test_bad_option_values_keep_typers_messages(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "wgprover.cli", "example", "power", "-o", str(tmp_path / "t"),
+                        "--log-rows", "0"], capture_output=True, text=True, timeout=300, env=_env())
+    assert r.returncode == 2 and "Usage:" in r.stderr
+    assert "Input should be greater than or equal to 2" in r.stderr, r.stderr
