@@ -47,12 +47,17 @@ def timed_run(cmd: list[str], env: dict, timeout: float = 1800) -> tuple[float, 
 
 
 def child_json(cmd: list[str], env: dict) -> dict:
-    """Run a child that prints one JSON object as its last stdout line; add its wall time."""
+    """Run a child that prints one JSON object as its last stdout line; add its
+    wall time, and ``exit_s`` (the interpreter's teardown: from the child's
+    ``end_unix``, when it printed, to its exit) where the child gives ``end_unix``."""
     wall, res = timed_run(cmd, env)
+    ended = time.time()
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
     out = json.loads(res.stdout.strip().splitlines()[-1])
     out["process_wall_s"] = wall
+    if "end_unix" in out:
+        out["exit_s"] = ended - out.pop("end_unix")
     return out
 
 

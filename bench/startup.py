@@ -10,7 +10,8 @@ reading the trace, the first proof (split into pipeline builds and the rest:
 host tables, uploads, GPU work; lavapipe defers part of its compiling to the
 first dispatch, so there the rest holds some of it; and inside it the host
 transcript, the trace upload and cffi's type-string parses), whether numba
-was imported, and a warm proof.  Run once with an empty driver shader cache
+was imported, a warm proof, and the teardown after the last line is printed
+(``exit_s``).  Run once with an empty driver shader cache
 (cold; wgprover's cache of wgpu's compiled header is in the same folder, so
 it is empty too), once more with the same cache (warm), and once more warm
 with cffi's parser reading wgpu's header and every type string
@@ -125,7 +126,8 @@ def child(trace_path: str, pow_bits: int, parser_only: bool = False) -> None:
     t["warm_proof_gpu_s"] = sum(warm.phases.values())
     t.update(pipelines=len(builds), path=ctx.field_path, adapter=ctx.adapter_summary,
              cffi_fast=not parser_only, blas_threads=os.environ.get("OPENBLAS_NUM_THREADS"))
-    print(json.dumps(t, default=str))
+    t["end_unix"] = time.time()  # the parent takes the teardown from here to the exit (cold.py child_json)
+    print(json.dumps(t, default=str), flush=True)
 
 
 def cli_serial(argv: list[str]) -> None:
@@ -225,7 +227,7 @@ def _field_rows(args, field: str, tmp: str) -> list[dict]:
 _PHASES = (("cli", "import_cli_s"), ("numpy", "import_numpy_s"), ("wgpu", "import_wgpu_s"),
            ("header", "load_wgpu_header_s"), ("wgprover", "import_wgprover_s"), ("device", "adapter_device_s"),
            ("read", "read_trace_s"), ("first", "first_proof_s"), ("builds", "pipeline_builds_s"),
-           ("warm", "warm_proof_s"), ("child", "process_wall_s"))
+           ("warm", "warm_proof_s"), ("exit", "exit_s"), ("child", "process_wall_s"))
 
 
 def human(row: dict) -> str:
