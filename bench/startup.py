@@ -161,15 +161,13 @@ def _whole(cmd: list[str], cache: str, repeats: int) -> dict:
     return out
 
 
-def _phases(args, field: str, trace: str, tmp: str) -> list[dict]:
+def _phases(args, field: str, trace: str, tmp: str):
     """Cold, warm, and warm again with cffi's parser reading every type string."""
-    rows = []
     runs = [("cold", []), ("warm", []), ("warm", ["--parser-only"])][: 1 + 2 * (args.repeats > 0)]
     for state, extra in runs:  # a fresh cache, then the same one again
         res = child_json([python(), __file__, "--child", trace, "--pow-bits", str(args.pow_bits), *extra],
                          cache_env(f"{tmp}/phases-cache"))
-        rows.append({"kind": "phases", "field": field, "cache": state, "log_rows": args.log_rows, **res})
-    return rows
+        yield {"kind": "phases", "field": field, "cache": state, "log_rows": args.log_rows, **res}
 
 
 def _example_args(name: str, log_rows: int) -> list[str]:
@@ -201,18 +199,20 @@ def _examples(args, field: str, tmp: str) -> list[dict]:
     return rows
 
 
-def _field_rows(args, field: str, tmp: str) -> list[dict]:
+def _field_rows(args, field: str, tmp: str):
+    """The rows of one field, each yielded as soon as it is measured."""
     cases = args.cases.split(",")
     trace = f"{tmp}/power-{field}.wgtrace"
     wall, res = timed_run(_cli("example", "power", "-o", trace, "--log-rows", str(args.log_rows), "--field", field),
                           cache_env(None))
     if res.returncode != 0:
         raise RuntimeError(f"wgprove example failed: {res.stderr[-2000:]}")
-    rows = [{"kind": "example", "field": field, "log_rows": args.log_rows, "wall_s": wall}] if "example" in cases else []
+    if "example" in cases:
+        yield {"kind": "example", "field": field, "log_rows": args.log_rows, "wall_s": wall}
     if "examples" in cases:
-        rows += _examples(args, field, tmp)
+        yield from _examples(args, field, tmp)
     if "phases" in cases:
-        rows += _phases(args, field, trace, tmp)
+        yield from _phases(args, field, trace, tmp)
     pow_bits = ["--pow-bits", str(args.pow_bits)]
     commands = {"prove": _cli("prove", trace, "-o", f"{tmp}/power.proof", *pow_bits),
                 "prove-serial": [python(), __file__, "--cli-serial", "prove", trace, "-o", f"{tmp}/power.proof",
@@ -220,8 +220,7 @@ def _field_rows(args, field: str, tmp: str) -> list[dict]:
                 "demo": _cli("demo", "--field", field, "--log-rows", str(args.demo_log_rows))}
     for name, cmd in commands.items():
         if name in cases:
-            rows.append({"kind": name, "field": field, **_whole(cmd, f"{tmp}/{name}-cache", args.repeats)})
-    return rows
+            yield {"kind": name, "field": field, **_whole(cmd, f"{tmp}/{name}-cache", args.repeats)}
 
 
 _PHASES = (("cli", "import_cli_s"), ("numpy", "import_numpy_s"), ("wgpu", "import_wgpu_s"),
