@@ -23,6 +23,7 @@ from rich.console import Console
 from . import plain_options
 
 plain_options.install()  # option values without importing pydantic (plain_options.py)
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,

@@ -24,7 +24,7 @@ def derived(name: str, p: int, generator: int, two_adicity: int, asarray: Callab
     def pow(a, e: int):  # noqa: A001 - the field interface's name (ARCHITECTURE.md §2)
         """a^e for a Python integer exponent e >= 0 (same exponent for all elements)."""
         a = asarray(a)
-        if a.size == 1:  # one element (a proof's constants): Python's pow, not ~100 NumPy calls
+        if a.size == 1:  # a proof's constants: Python's pow, not ~100 NumPy calls (ARCHITECTURE.md §4 "Start-up")
             return np.full_like(a, builtins.pow(int(a.flat[0]), int(e), p))
         return square_and_multiply(a, e, np.ones_like(a), mul, sqr)
 
