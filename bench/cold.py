@@ -7,7 +7,7 @@ empty cache folder, "warm" the same folder a second time (docs/BENCHMARKS.md,
 NVIDIA (__GL_SHADER_DISK_CACHE*, used by its Vulkan and GL drivers alike) and
 Mesa (lavapipe, llvmpipe: MESA_SHADER_CACHE_DIR); XDG_CACHE_HOME moves both
 defaults (~/.cache/nvidia, ~/.cache/mesa_shader_cache) too, and wgprover's
-own cache of wgpu's parsed C header (gpu/cffi_header.py), so "cold" is a
+own cache of wgpu's compiled C header (gpu/cffi_header.py), so "cold" is a
 first process on a fresh machine.
 """
 
@@ -47,12 +47,17 @@ def timed_run(cmd: list[str], env: dict, timeout: float = 1800) -> tuple[float, 
 
 
 def child_json(cmd: list[str], env: dict) -> dict:
-    """Run a child that prints one JSON object as its last stdout line; add its wall time."""
+    """Run a child that prints one JSON object as its last stdout line; add its
+    wall time, and ``exit_s`` (the interpreter's teardown: from the child's
+    ``end_unix``, when it printed, to its exit) where the child gives ``end_unix``."""
     wall, res = timed_run(cmd, env)
+    ended = time.time()
     if res.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({res.returncode}):\n{res.stderr[-3000:]}")
     out = json.loads(res.stdout.strip().splitlines()[-1])
     out["process_wall_s"] = wall
+    if "end_unix" in out:
+        out["exit_s"] = ended - out.pop("end_unix")
     return out
 
 
@@ -125,8 +130,10 @@ def count_cffi_parses(totals: dict) -> None:
     totals["cffi_parse_s"]."""
     from wgpu.backends.wgpu_native._ffi import ffi
 
-    parse = ffi._parser.parse_type
     totals.update(cffi_parses=0, cffi_parse_s=0.0)
+    if not hasattr(ffi, "_parser"):  # the compiled FFI (gpu/cffi_header.py) parses type strings in C
+        return
+    parse = ffi._parser.parse_type
 
     def counted(cdecl):
         t = time.perf_counter()

@@ -61,6 +61,20 @@ def test_extension_matches_python_ints(field, rng):
     assert np.all(E.eq(E.mul(x, E.inv(x)), E.one()))
 
 
+@pytest.mark.parametrize("mod", [goldilocks, babybear], ids=["goldilocks", "babybear"])
+def test_one_element_pow_and_inv_equal_the_array_path(mod, rng):
+    """pow/inv of a single element take Python's pow (field/common.py); each
+    equals the same element's value inside a larger array (square-and-multiply)."""
+    values = np.concatenate([mod.random(rng, 20), mod.edge_values()])
+    for e in (0, 1, 2, 7, 12345, mod.P - 2, mod.P - 1, 1 << 70):
+        many = mod.pow(values, e)
+        for i, x in enumerate(values):
+            one = mod.pow(values[i:i + 1], e)
+            assert one.dtype == values.dtype and one.shape == (1,) and one[0] == many[i], (int(x), e)
+    assert _ints(mod.inv(values[:1])) == [pow(int(values[0]), mod.P - 2, mod.P)]
+    assert _ints(mod.inv(np.zeros(1, values.dtype))) == [0]
+
+
 def test_roots_of_unity():
     for mod in (goldilocks, babybear):
         for k in (1, 5, mod.TWO_ADICITY):

@@ -20,6 +20,10 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from . import plain_options
+
+plain_options.install()  # option values without importing pydantic (plain_options.py)
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -156,9 +160,23 @@ def _classify(e: BaseException) -> tuple[int, str]:
     return EXIT_INTERNAL, f"internal error: {type(e).__name__}: {e} (rerun with --debug for the traceback)"
 
 
+# BLAS thread pools, read once when NumPy loads its BLAS library
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def single_threaded_blas() -> None:
+    """One BLAS thread unless the user chose a count: wgprover does no BLAS work
+    (integer NumPy and GPU kernels), and OpenBLAS starting a thread per core
+    made ``import numpy`` cost 0.28 s instead of 0.07 s on a 16-core host
+    (docs/ARCHITECTURE.md §4 "Start-up"). Effective only before NumPy is imported."""
+    for name in BLAS_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+
+
 def main(argv: Optional[List[str]] = None) -> None:
     """Console entry point: typer prints usage errors (exit 2); everything else
     becomes one line on stderr and an exit code (module docstring)."""
+    single_threaded_blas()  # first: nothing before it imports NumPy
     STATE["debug"] = False
     try:
         app(args=argv, prog_name="wgprove")

@@ -138,15 +138,19 @@ def supported(ffi) -> bool:
 
 
 def install() -> bool:
-    """Serve wgpu-py's simple type strings from its parsed header; True when active.
-    Idempotent; any failure leaves cffi as it was."""
-    from .cffi_header import parsed_once
+    """Load wgpu-py's backend (gpu/cffi_header.py: from this machine's compiled
+    tables where they exist) and, where it parsed its header instead, serve its
+    simple type strings from the parsed declarations. True when type strings
+    skip cffi's Python parser (a compiled FFI parses them in C). Idempotent; any
+    failure leaves cffi as it was."""
+    from .cffi_header import import_backend
 
     try:
-        with parsed_once():  # loading the backend parses wgpu's header: once per machine
-            from wgpu.backends.wgpu_native._ffi import ffi
+        ffi = import_backend()
     except Exception:  # noqa: BLE001 - no wgpu-native backend: nothing to speed up
         return False
+    if not hasattr(ffi, "_parser"):  # cffi's compiled FFI: its C parser reads type strings
+        return True
     try:
         if isinstance(ffi._parsed_types, _TypeCache):
             return True
