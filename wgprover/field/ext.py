@@ -55,22 +55,36 @@ class Ext:
         return self.base.mul(a, self.base.asarray(s)[..., None])
 
     def mul(self, a, b):
-        F = self.base
-        a = F.asarray(a)
-        b = F.asarray(b)
-        d = self.d
-        shape = np.broadcast_shapes(a.shape, b.shape)
-        acc = [np.zeros(shape[:-1], dtype=self.dtype) for _ in range(2 * d - 1)]
+        a = self.base.asarray(a)
+        b = self.base.asarray(b)
+        if a.shape == b.shape == (self.d,):
+            return self._mul_one(a, b)
+        return self._mul_vec(a, b)
+
+    def _mul_one(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """One element times one in Python integers: the verifier's scalar steps
+        (zerocheck, sumcheck claims) cost ~0.1 ms each through NumPy's per-call
+        overhead and ~3 us here (docs/BENCHMARKS.md "Where `wgprove verify`
+        spends its time"). Same canonical result as ``_mul_vec``."""
+        x, y, d, p = a.tolist(), b.tolist(), self.d, self.base.P
+        acc = [0] * (2 * d - 1)
+        for i, xi in enumerate(x):
+            for j, yj in enumerate(y):
+                acc[i + j] += xi * yj
+        out = [(acc[i] + self.w * acc[i + d]) % p for i in range(d - 1)] + [acc[d - 1] % p]
+        return np.array(out, dtype=self.dtype)
+
+    def _mul_vec(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Schoolbook product with every partial product in one base-field multiply
+        (the outer product of the coefficients) and the reduction u^d = W in one
+        more: a constant number of NumPy calls per product, whatever d is."""
+        F, d = self.base, self.d
+        prods = F.mul(a[..., :, None], b[..., None, :])  # (..., d, d): a_i b_j
+        acc = np.zeros(prods.shape[:-2] + (2 * d - 1,), dtype=self.dtype)
         for i in range(d):
-            for j in range(d):
-                acc[i + j] = F.add(acc[i + j], F.mul(a[..., i], b[..., j]))
-        w = np.array(self.w, dtype=self.dtype)
-        out = np.empty(shape, dtype=self.dtype)
-        for i in range(d):
-            v = acc[i]
-            if i + d < 2 * d - 1:
-                v = F.add(v, F.mul(acc[i + d], w))
-            out[..., i] = v
+            acc[..., i : i + d] = F.add(acc[..., i : i + d], prods[..., i, :])
+        out = acc[..., :d].copy()
+        out[..., : d - 1] = F.add(acc[..., : d - 1], F.mul(acc[..., d:], np.array(self.w, dtype=self.dtype)))
         return out
 
     def sqr(self, a):
