@@ -192,11 +192,14 @@ def hemera_work(proof: bytes) -> dict:
 
 
 def threads_alive() -> dict:
-    """Python threads alive now, and the poll tokens wgpu's poller holds (it
-    polls the device without pause while one lives)."""
+    """Python threads alive now, the poll tokens wgpu's poller holds (it polls
+    the device without pause while one lives), and the objects the garbage
+    collector tracks (a full collection walks them all)."""
+    import gc
+
     names = [t.name for t in threading.enumerate()]
     tokens = sum(len(getattr(t, "_token_ids", ())) for t in threading.enumerate())
-    return {"threads": names, "wgpu_poll_tokens": tokens}
+    return {"threads": names, "wgpu_poll_tokens": tokens, "gc_tracked_objects": len(gc.get_objects())}
 
 
 def clean_process_times(path: Path, air_name: str, pub: dict, repeats: int) -> dict:
@@ -285,7 +288,8 @@ def main() -> None:
         print(f"# n={n}: verify in a fresh process, NumPy {row['numpy']['best_s'] * 1e3:.1f} ms "
               f"(thread CPU {row['numpy']['thread_cpu_best_s'] * 1e3:.1f} ms); in the proving process "
               f"{row['after_prove']['best_s'] * 1e3:.1f} ms (thread CPU {row['after_prove']['thread_cpu_best_s'] * 1e3:.1f} ms, "
-              f"threads {row['after_prove']['threads']}, wgpu poll tokens {row['after_prove']['wgpu_poll_tokens']})", flush=True)
+              f"threads {row['after_prove']['threads']}, wgpu poll tokens {row['after_prove']['wgpu_poll_tokens']}, "
+              f"{row['after_prove']['gc_tracked_objects']} GC-tracked objects)", flush=True)
         if args.process:
             path = proof_file(proof, air, cache)
             row["process"] = time_process(path, args.process_repeats)
