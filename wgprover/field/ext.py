@@ -75,16 +75,20 @@ class Ext:
         return np.array(out, dtype=self.dtype)
 
     def _mul_vec(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """Schoolbook product with every partial product in one base-field multiply
-        (the outer product of the coefficients) and the reduction u^d = W in one
-        more: a constant number of NumPy calls per product, whatever d is."""
+        """Schoolbook product, coefficient by coefficient, then u^d = W."""
         F, d = self.base, self.d
-        prods = F.mul(a[..., :, None], b[..., None, :])  # (..., d, d): a_i b_j
-        acc = np.zeros(prods.shape[:-2] + (2 * d - 1,), dtype=self.dtype)
+        shape = np.broadcast_shapes(a.shape, b.shape)
+        acc = [np.zeros(shape[:-1], dtype=self.dtype) for _ in range(2 * d - 1)]
         for i in range(d):
-            acc[..., i : i + d] = F.add(acc[..., i : i + d], prods[..., i, :])
-        out = acc[..., :d].copy()
-        out[..., : d - 1] = F.add(acc[..., : d - 1], F.mul(acc[..., d:], np.array(self.w, dtype=self.dtype)))
+            for j in range(d):
+                acc[i + j] = F.add(acc[i + j], F.mul(a[..., i], b[..., j]))
+        w = np.array(self.w, dtype=self.dtype)
+        out = np.empty(shape, dtype=self.dtype)
+        for i in range(d):
+            v = acc[i]
+            if i + d < 2 * d - 1:
+                v = F.add(v, F.mul(acc[i + d], w))
+            out[..., i] = v
         return out
 
     def sqr(self, a):
