@@ -64,8 +64,8 @@ def test_extension_matches_python_ints(field, rng):
 @pytest.mark.parametrize("field", [GOLDILOCKS, BABYBEAR], ids=lambda f: f.name)
 def test_extension_one_element_path_matches_vectorised(field, rng):
     """Ext.mul takes Python integers for one element times one (the verifier's
-    scalar steps) and one outer-product multiply for arrays: both agree with
-    each other and with broadcasting, edge coefficients included."""
+    scalar steps) and NumPy coefficient by coefficient for arrays: both agree
+    with each other and with broadcasting, edge coefficients included."""
     E, B = field.ext, field.base
     e = B.edge_values()
     edge = np.stack([np.repeat(e, e.size), np.tile(e, e.size)] + [np.tile(e, e.size)] * (E.d - 2), axis=-1)

@@ -107,7 +107,7 @@ def reduce128(hi, lo):
 @_wrapping
 def mul(a, b):
     hi, lo = _mul_wide(asarray(a), asarray(b))
-    return reduce128.__wrapped__(hi, lo)
+    return reduce128(hi, lo)
 
 
 def prepared(c) -> np.ndarray:
