@@ -1,6 +1,14 @@
 """Verifier timing: proves with the GPU prover (cached), then times verify() in
 process on ONE CPU core, best and median of N, with the compiled hemera
-permutation (numba, where installed) and with the pure-NumPy reference.
+permutation (numba, where installed) and with the pure-NumPy reference. These
+in-process times come from a fresh child process that reads the cached proof
+(what a verifier sees); the same verify timed in the proving process right
+after the proof is kept apart ("after_prove", NumPy path) with the threads
+alive there: at 2^20 on the H200 host the in-process verify ran 2x slower than
+at 2^16 for both hemera paths, which a busy thread left by the prover (the
+wgpu poller spins while a poll token lives) would explain. Each timing has
+wall, process CPU and main-thread CPU seconds: wall well above thread CPU
+means the verify waited (for the GIL or a core), not that it computed more.
 
 Usage: python3 bench/verify.py [--log-rows 12,16,20] [--air power] [--field goldilocks]
        [--security 100] [--repeats 7] [--cache /tmp/wgprover-verify] [--process] [--json OUT]
@@ -37,6 +45,7 @@ import statistics  # noqa: E402
 import struct  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -76,6 +85,36 @@ def child_phases(path: str) -> None:
     print(json.dumps(t))
 
 
+def time_verify(proof: bytes, air, pub, repeats: int) -> dict:
+    """Best and median wall, process-CPU and main-thread-CPU seconds of verify()."""
+    from wgprover.verifier import verify
+
+    v = verify(proof, air, pub)  # warm-up (constants, numba cache load)
+    assert v.accepted, v.reason
+    wall, cpu, thread = [], [], []
+    for _ in range(repeats):
+        t0, c0, h0 = time.perf_counter(), time.process_time(), time.thread_time()
+        verify(proof, air, pub)
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        thread.append(time.thread_time() - h0)
+    return {"best_s": min(wall), "median_s": statistics.median(wall), "cpu_best_s": min(cpu),
+            "thread_cpu_best_s": min(thread), "thread_cpu_median_s": statistics.median(thread)}
+
+
+def child_time(path: str, air_name: str, pub_json: str, repeats: str) -> None:
+    """In a fresh process: verify() of the proof bytes at ``path`` timed with the
+    compiled hemera (where numba is) and with the NumPy reference; one JSON line."""
+    from wgprover.air.examples import get_example
+    from wgprover.hemera import compiled
+
+    proof, air, pub, n = Path(path).read_bytes(), get_example(air_name).air, json.loads(pub_json), int(repeats)
+    out = {"compiled": time_verify(proof, air, pub, n) if compiled.available() else None}
+    compiled.compiled_permute = lambda: None  # the pure-NumPy reference path
+    out["numpy"] = time_verify(proof, air, pub, max(3, n // 2))
+    print(json.dumps(out))
+
+
 # the parts of one verify (cumulative seconds under cProfile, which inflates
 # NumPy-call-heavy code by ~30%): function name -> what it is
 VERIFY_PARTS = {
@@ -108,9 +147,10 @@ def child_profile(path: str) -> None:
     print(json.dumps(out))
 
 
-if __name__ == "__main__" and sys.argv[1:2] in (["--child-phases"], ["--child-profile"]):
+CHILDREN = {"--child-phases": child_phases, "--child-profile": child_profile, "--child-time": child_time}
+if __name__ == "__main__" and sys.argv[1:2] and sys.argv[1] in CHILDREN:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    (child_phases if sys.argv[1] == "--child-phases" else child_profile)(sys.argv[2])
+    CHILDREN[sys.argv[1]](*sys.argv[2:])
     sys.exit(0)
 
 import numpy as np  # noqa: E402
@@ -122,7 +162,6 @@ from wgprover.field import get_field  # noqa: E402
 from wgprover.hemera import compiled  # noqa: E402
 from wgprover.pcs.basefold.config import BasefoldParams  # noqa: E402
 from wgprover.proof import layout, parse_header  # noqa: E402
-from wgprover.verifier import verify  # noqa: E402
 
 
 def cached_proof(cache: Path, field_name: str, air_name: str, n: int, params: BasefoldParams):
@@ -152,15 +191,22 @@ def hemera_work(proof: bytes) -> dict:
             "merkle_steps": max(a + b for a, b in chains), "layers": len(chains)}
 
 
-def time_verify(proof: bytes, air, pub, repeats: int) -> dict:
-    v = verify(proof, air, pub)  # warm-up (constants, numba cache load)
-    assert v.accepted, v.reason
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        verify(proof, air, pub)
-        ts.append(time.perf_counter() - t0)
-    return {"best_s": min(ts), "median_s": statistics.median(ts)}
+def threads_alive() -> dict:
+    """Python threads alive now, the poll tokens wgpu's poller holds (it polls
+    the device without pause while one lives), and the objects the garbage
+    collector tracks (a full collection walks them all)."""
+    import gc
+
+    names = [t.name for t in threading.enumerate()]
+    tokens = sum(len(getattr(t, "_token_ids", ())) for t in threading.enumerate())
+    return {"threads": names, "wgpu_poll_tokens": tokens, "gc_tracked_objects": len(gc.get_objects())}
+
+
+def clean_process_times(path: Path, air_name: str, pub: dict, repeats: int) -> dict:
+    """child_time in a fresh process (this script's one-thread BLAS environment)."""
+    r = subprocess.run([sys.executable, __file__, "--child-time", str(path), air_name, json.dumps(pub), str(repeats)],
+                       check=True, capture_output=True, text=True)
+    return json.loads(r.stdout.strip().splitlines()[-1])
 
 
 def proof_file(proof: bytes, air, cache: Path) -> Path:
@@ -230,13 +276,20 @@ def main() -> None:
         proof, air, pub = cached_proof(cache, args.field, args.air, n, params)
         row = {"air": args.air, "field": args.field, "log_rows": n, "width": air.width,
                "proof_bytes": len(proof), **hemera_work(proof)}
-        row["compiled"] = time_verify(proof, air, pub, args.repeats) if compiled.available() else None
+        raw = cache / f"{args.air}-{args.field}-n{n}.proof-bytes"
+        raw.write_bytes(proof)
+        row.update(clean_process_times(raw, args.air, pub, args.repeats))
         saved = compiled.compiled_permute
         compiled.compiled_permute = lambda: None  # the pure-NumPy reference path
         try:
-            row["numpy"] = time_verify(proof, air, pub, max(3, args.repeats // 2))
+            row["after_prove"] = {**time_verify(proof, air, pub, 3), **threads_alive()}
         finally:
             compiled.compiled_permute = saved
+        print(f"# n={n}: verify in a fresh process, NumPy {row['numpy']['best_s'] * 1e3:.1f} ms "
+              f"(thread CPU {row['numpy']['thread_cpu_best_s'] * 1e3:.1f} ms); in the proving process "
+              f"{row['after_prove']['best_s'] * 1e3:.1f} ms (thread CPU {row['after_prove']['thread_cpu_best_s'] * 1e3:.1f} ms, "
+              f"threads {row['after_prove']['threads']}, wgpu poll tokens {row['after_prove']['wgpu_poll_tokens']}, "
+              f"{row['after_prove']['gc_tracked_objects']} GC-tracked objects)", flush=True)
         if args.process:
             path = proof_file(proof, air, cache)
             row["process"] = time_process(path, args.process_repeats)
@@ -246,12 +299,14 @@ def main() -> None:
     meta = {"date": datetime.date.today().isoformat(), "commit": os.environ.get("WGPROVER_COMMIT", "unknown"),
             "params": params.__dict__, "numba": compiled.available(), "python": sys.version.split()[0]}
     print(f"# verify, one core, params {params} ({meta['date']}, numba={meta['numba']})")
-    print(f"{'n':>3}{'KB':>8}{'perms':>7}{'steps':>6}{'numba best':>12}{'median':>9}{'numpy best':>12}{'median':>9}")
+    print(f"{'n':>3}{'KB':>8}{'perms':>7}{'steps':>6}{'numba best':>12}{'median':>9}{'numpy best':>12}{'median':>9}"
+          f"{'cpu':>9}{'after prove':>13}")
     for r in rows:
         c = r["compiled"] or {"best_s": float("nan"), "median_s": float("nan")}
         print(f"{r['log_rows']:>3}{r['proof_bytes'] / 1024:>8.1f}{r['merkle_permutations']:>7}{r['merkle_steps']:>6}"
               f"{c['best_s'] * 1e3:>10.1f}ms{c['median_s'] * 1e3:>7.1f}ms"
-              f"{r['numpy']['best_s'] * 1e3:>10.1f}ms{r['numpy']['median_s'] * 1e3:>7.1f}ms")
+              f"{r['numpy']['best_s'] * 1e3:>10.1f}ms{r['numpy']['median_s'] * 1e3:>7.1f}ms"
+              f"{r['numpy']['thread_cpu_best_s'] * 1e3:>7.1f}ms{r['after_prove']['best_s'] * 1e3:>11.1f}ms")
     for r in rows:
         if "process" in r:
             pr, ph = r["process"], r["process_phases"]["numpy"]

@@ -82,3 +82,27 @@ def test_shift_indices_matches_reference(ctx, rng):
     got = ctx.read(aux, np.uint32, 74)
     assert np.array_equal(got[37:], R.shift_indices(idx, 5))
     assert np.array_equal(got[:37], idx)
+
+
+def test_pow_vec_matches_python_pow(field, rng):
+    F = field.base
+    exps = np.concatenate([rng.integers(0, 1 << 40, size=30), [0, 1, 2, 3, (1 << 27) - 1, 1 << 39]]).astype(np.int64)
+    for base in (0, 1, 2, F.P - 1, int(F.random(rng, 1)[0])):
+        got = R.pow_vec(F, base, exps.reshape(6, 6))
+        assert got.dtype == F.DTYPE and got.shape == (6, 6)
+        assert [int(v) for v in got.reshape(-1)] == [pow(base, int(e), F.P) for e in exps]
+    assert R.pow_vec(F, 5, np.zeros((0, 3), np.int64)).shape == (0, 3)
+    assert np.array_equal(R.pow_vec(F, 5, np.zeros(4, np.int64)), np.ones(4, F.DTYPE))
+
+
+@pytest.mark.parametrize("log_len,steps", [(6, 1), (7, 3), (9, 4)])
+def test_verifier_coset_fold_matches_full_fold(field, rng, log_len, steps):
+    """fold_coset_values (the verifier: 1/x from powers of w^-1 once, squared per
+    step) equals fold_next over the whole codeword (the prover) at every coset."""
+    E, L = field.ext, 1 << log_len
+    cw = E.random(rng, L)
+    chal = E.random(rng, steps)
+    full = R.fold_next(field, cw, chal, R.half_inv_twiddles(field, log_len))
+    leaf = rng.permutation(L >> steps)[:12]
+    cosets = cw.reshape(L >> steps, 1 << steps, E.d)[leaf]
+    assert np.array_equal(R.fold_coset_values(field, cosets, log_len, leaf, steps, chal), full[leaf])

@@ -17,6 +17,12 @@ def test_verify_bench_whole_process_mode(tmp_path, monkeypatch):
                                       "--process-repeats", "1", "--cache", str(tmp_path), "--json", str(out)])
     runpy.run_path(str(BENCH / "verify.py"), run_name="__main__")
     row = json.loads(out.read_text())["rows"][0]
+    for where in ("numpy", "after_prove"):  # a fresh process, and the proving process
+        t = row[where]
+        assert 0 < t["thread_cpu_best_s"] <= t["cpu_best_s"] + 1e-3 and t["best_s"] > 0
+    assert "MainThread" in row["after_prove"]["threads"] and row["after_prove"]["wgpu_poll_tokens"] >= 0
+    assert row["after_prove"]["gc_tracked_objects"] > 0
+    assert row["compiled"] is None or row["compiled"]["best_s"] > 0
     assert set(row["process"]) == {"numpy", "numba", "python_only", "import_numpy", "import_numpy_one_blas_thread"}
     assert all(t["best_s"] > 0 for t in row["process"].values())
     for mode in ("numpy", "numba"):

@@ -75,6 +75,39 @@ def test_one_element_pow_and_inv_equal_the_array_path(mod, rng):
     assert _ints(mod.inv(np.zeros(1, values.dtype))) == [0]
 
 
+@pytest.mark.parametrize("field", [GOLDILOCKS, BABYBEAR], ids=lambda f: f.name)
+def test_extension_one_element_path_matches_vectorised(field, rng):
+    """Ext.mul takes Python integers for one element times one (the verifier's
+    scalar steps) and NumPy coefficient by coefficient for arrays: both agree
+    with each other and with broadcasting, edge coefficients included."""
+    E, B = field.ext, field.base
+    e = B.edge_values()
+    edge = np.stack([np.repeat(e, e.size), np.tile(e, e.size)] + [np.tile(e, e.size)] * (E.d - 2), axis=-1)
+    x = np.concatenate([E.random(rng, 40), edge])
+    y = np.concatenate([E.random(rng, 40), edge[::-1]])
+    vec = E.mul(x, y)
+    one = np.stack([E.mul(u, v) for u, v in zip(x, y)])
+    assert one.dtype == vec.dtype == E.dtype and np.array_equal(one, vec)
+    assert np.array_equal(E.mul(x, y[3]), np.stack([E.mul(u, y[3]) for u in x]))  # (m, d) x (d,)
+    assert np.array_equal(E.mul(x[:, None, :], y[None, :5, :])[7, 2], E.mul(x[7], y[2]))  # broadcast
+
+
+@pytest.mark.parametrize("mod", [goldilocks, babybear], ids=["goldilocks", "babybear"])
+def test_scalar_arguments_wrap_silently(mod):
+    """0-d and Python-int arguments run under an errstate (NumPy's scalar
+    arithmetic warns on wrap-around); arrays skip it and never warn."""
+    import warnings
+
+    P, big = mod.P, mod.P - 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for a, b in [(big, big), (mod.DTYPE(big), mod.DTYPE(big)), (np.array(big, mod.DTYPE), np.array([big], mod.DTYPE))]:
+            assert int(np.ravel(mod.mul(a, b))[0]) == big * big % P
+            assert int(np.ravel(mod.add(a, b))[0]) == 2 * big % P
+            assert int(np.ravel(mod.sub(1, b))[0]) == (1 - big) % P
+            assert int(np.ravel(mod.neg(a))[0]) == 1
+
+
 def test_roots_of_unity():
     for mod in (goldilocks, babybear):
         for k in (1, 5, mod.TWO_ADICITY):

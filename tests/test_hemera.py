@@ -232,6 +232,20 @@ def test_permutation_vs_oracle(rng, rc):
     assert np.array_equal(R.permute(big), np.concatenate([got] * 8))
 
 
+def test_scalar_permutation_vs_oracle(rng, rc):
+    """hemera/scalar.py keeps lanes unreduced between rounds: canonical outputs,
+    equal to the oracle, also for lanes >= p (taken mod p) and any uint64."""
+    from wgprover.hemera.scalar import permute_int
+
+    states = np.concatenate([edge_states(), gl.random(rng, (6, 16))])
+    for s in states:
+        want = o_permute([int(v) for v in s], rc)
+        assert permute_int(s) == want and all(0 <= v < P for v in want)
+        assert permute_int([int(v) + P if int(v) < 2**64 - P else int(v) for v in s]) == want
+    top = [2**64 - 1] * 16
+    assert permute_int(np.array(top, np.uint64)) == o_permute([v % P for v in top], rc)
+
+
 def test_permutation_rejects_bad_input():
     with pytest.raises(ValueError, match="non-canonical"):
         R.permute(np.full(16, P, dtype=np.uint64))

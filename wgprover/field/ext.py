@@ -55,10 +55,28 @@ class Ext:
         return self.base.mul(a, self.base.asarray(s)[..., None])
 
     def mul(self, a, b):
-        F = self.base
-        a = F.asarray(a)
-        b = F.asarray(b)
-        d = self.d
+        a = self.base.asarray(a)
+        b = self.base.asarray(b)
+        if a.shape == b.shape == (self.d,):
+            return self._mul_one(a, b)
+        return self._mul_vec(a, b)
+
+    def _mul_one(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """One element times one in Python integers: the verifier's scalar steps
+        (zerocheck, sumcheck claims) cost ~0.1 ms each through NumPy's per-call
+        overhead and ~3 us here (docs/BENCHMARKS.md "Where `wgprove verify`
+        spends its time"). Same canonical result as ``_mul_vec``."""
+        x, y, d, p = a.tolist(), b.tolist(), self.d, self.base.P
+        acc = [0] * (2 * d - 1)
+        for i, xi in enumerate(x):
+            for j, yj in enumerate(y):
+                acc[i + j] += xi * yj
+        out = [(acc[i] + self.w * acc[i + d]) % p for i in range(d - 1)] + [acc[d - 1] % p]
+        return np.array(out, dtype=self.dtype)
+
+    def _mul_vec(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Schoolbook product, coefficient by coefficient, then u^d = W."""
+        F, d = self.base, self.d
         shape = np.broadcast_shapes(a.shape, b.shape)
         acc = [np.zeros(shape[:-1], dtype=self.dtype) for _ in range(2 * d - 1)]
         for i in range(d):

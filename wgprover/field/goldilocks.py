@@ -75,7 +75,6 @@ def neg(a):
     return np.where(a == 0, a, _P - a)
 
 
-@_wrapping
 def _mul_wide(a, b):
     """Full 128-bit product as (hi, lo) uint64 arrays."""
     a0 = a & _MASK32
@@ -105,6 +104,7 @@ def reduce128(hi, lo):
     return np.where(s >= _P, s - _P, s)
 
 
+@_wrapping
 def mul(a, b):
     hi, lo = _mul_wide(asarray(a), asarray(b))
     return reduce128(hi, lo)

@@ -20,17 +20,22 @@ from ...sumcheck.reference import field_sum
 
 
 def pow_vec(F, base: int, exps: np.ndarray) -> np.ndarray:
-    """base^e for an array of exponents e (square-and-multiply over exponent bits)."""
+    """base^e for an array of exponents e >= 0: the factors base^(2^k) of each
+    set bit (a table of one Python ``pow`` per bit) multiplied together by
+    pairwise halving, ~log2(bits) vector multiplies instead of two per bit
+    (the verifier's fold, docs/PROTOCOL.md §6)."""
     exps = np.asarray(exps, dtype=np.int64)
-    out = np.ones(exps.shape, dtype=F.DTYPE)
-    b = np.array(base, dtype=F.DTYPE)
-    bit = 0
-    while (exps >> bit).any():
-        sel = ((exps >> bit) & 1).astype(bool)
-        out = np.where(sel, F.mul(out, b), out)
-        b = F.sqr(b)
-        bit += 1
-    return out
+    bits = int(exps.max()).bit_length() if exps.size else 0
+    if not bits:
+        return np.ones(exps.shape, dtype=F.DTYPE)
+    b = int(base) % F.P
+    table = np.array([pow(b, 1 << k, F.P) for k in range(bits)], dtype=F.DTYPE)
+    t = np.where((exps[..., None] >> np.arange(bits)) & 1 != 0, table, F.DTYPE(1))
+    while t.shape[-1] > 1:
+        if t.shape[-1] % 2:
+            t = np.concatenate([t, np.ones(t.shape[:-1] + (1,), dtype=F.DTYPE)], axis=-1)
+        t = F.mul(t[..., 0::2], t[..., 1::2])
+    return t[..., 0]
 
 
 @lru_cache(maxsize=8)
@@ -80,20 +85,19 @@ def fold_coset_values(field: Field, values: np.ndarray, log_len: int, leaf: np.n
     F = field.base
     half = np.array((field.p + 1) // 2, dtype=field.dtype)
     v = values
-    ll = log_len
-    base = leaf.astype(np.int64) << (steps - 1)
+    # 1/x of each pair, x = w_L^bitrev(t): powers of w_L^-1, no per-element
+    # inversion (the verifier's hot spot). A fold squares the points, and the
+    # next step's pair t' has x' = x(2t')^2, so later steps square the even entries.
+    t = (leaf.astype(np.int64) << (steps - 1))[:, None] + np.arange(v.shape[1] // 2)[None, :]
+    w_inv = pow(F.GENERATOR, (F.P - 1) - ((F.P - 1) >> log_len), F.P)
+    inv_x = pow_vec(F, w_inv, bitrev(t, log_len - 1))
     for s in range(steps):
-        m = v.shape[1] // 2
-        t = base[:, None] + np.arange(m)[None, :]  # pair index in the current codeword
-        # 1/(2x) = (w^-1)^bitrev(t) / 2: no per-element inversion (the verifier's hot spot)
-        w_inv = pow(F.GENERATOR, (F.P - 1) - ((F.P - 1) >> ll), F.P)
-        inv2x = F.mul(pow_vec(F, w_inv, bitrev(t, ll - 1)), half)
+        if s:
+            inv_x = F.sqr(inv_x[:, 0::2])
         a, b = v[:, 0::2], v[:, 1::2]
         sm = E.mul_base(E.add(a, b), half)
-        df = E.mul_base(E.sub(a, b), inv2x)
+        df = E.mul_base(E.sub(a, b), F.mul(inv_x, half))
         v = E.add(sm, E.mul(df, challenges[s]))
-        ll -= 1
-        base = base >> 1
     return v[:, 0]
 
 
