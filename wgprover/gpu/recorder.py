@@ -114,8 +114,12 @@ class Recorder:
         self._ts_pending: str | None = None
         self.submitted = False
         # bind groups by (layout, bound buffers); keys hold the buffer objects
-        # themselves, so a cached group can never outlive or alias its buffers
-        self._groups: dict = {}
+        # themselves, so a cached group can never outlive or alias its buffers.
+        # Inside a pool session the key's own cache, kept across its proofs
+        # (gpu/pool.py: a proof of a known plan binds the same buffers)
+        self._groups: dict = ctx.pool.bind_groups if ctx.pool is not None else {}
+        self._shared: dict = {}  # id(kernel) -> its groups 1.. (shared tables), this recording
+        self._bound: tuple = (None, [])  # (kernel, [(group, offsets)]) set in the open pass
         self.log: DispatchLog | None = None
         logs = getattr(_PROFILING, "logs", None)
         if logs is not None:
@@ -158,6 +162,7 @@ class Recorder:
         if self._pass is not None:
             self._pass.end()
             self._pass = None
+            self._bound = (None, [])
 
     def _timestamp_writes(self, name: str) -> dict:
         import wgpu
@@ -189,15 +194,44 @@ class Recorder:
         becomes a uniform.  ``groups`` is a workgroup count (folded into 2D past the
         per-dimension limit; kernels use ``flat_id``) or an (x, y, z) tuple.
         """
-        declared = kernel.bindings.get(0, {})
-        if len(bindings) != len(declared):
-            raise ShaderError(
-                f"kernel {kernel.name} declares {len(declared)} group-0 bindings, got {len(bindings)}"
-            )
+        bind_groups = [self._group0(kernel, bindings), *self._shared_groups(kernel)]
+        x, y, z = self.grid(groups)
+        if x == 0 or y == 0 or z == 0:
+            return
+        pair = -1
+        if self.log is not None and self.log.gpu:
+            self._end_pass()
+            pair = self.log.pairs
+            self._pass = self.encoder.begin_compute_pass(timestamp_writes=self.log.next_pair(self.device))
+            self.passes += 1
+        p = self._compute_pass()
+        # within a pass the state persists: a dispatch of the pipeline just used
+        # sets only the bind groups that changed (dynamic offsets included)
+        same = kernel is self._bound[0]
+        if not same:
+            p.set_pipeline(kernel.pipeline)
+            self._bound = (kernel, [None] * len(bind_groups))
+        bound = self._bound[1]
+        for g, group in enumerate(bind_groups):
+            if not same or bound[g] != group:
+                p.set_bind_group(g, group[0], group[1])
+                bound[g] = group
+        p.dispatch_workgroups(x, y, z)
+        self.dispatches += 1
+        if self.log is not None:
+            if pair >= 0:
+                self._end_pass()
+            self._logged(kernel.name, pair)
+
+    def _group0(self, kernel, bindings: list) -> tuple:
+        """(bind group, dynamic offsets) of one dispatch's group-0 ``bindings``."""
+        kinds = kernel.group0
+        if len(bindings) != len(kinds):
+            raise ShaderError(f"kernel {kernel.name} declares {len(kinds)} group-0 bindings, got {len(bindings)}")
         resources = []  # (binding, buffer, offset, size)
         dynamic = []  # offsets of the uniform bindings, in binding order
         for i, item in enumerate(bindings):
-            kind = declared.get(i)
+            kind = kinds[i]
             if kind is None:
                 raise ShaderError(f"kernel {kernel.name} has no @group(0) @binding({i})")
             if isinstance(item, (np.ndarray, bytes, bytearray)):
@@ -211,7 +245,14 @@ class Recorder:
             resources.append((i, buf, int(off), int(size)))
             if kind == "uniform":
                 dynamic.append(0)
-        bind_groups = [(self._group(kernel.layouts[0], resources), dynamic)]
+        return self._group(kernel.layouts[0], resources), tuple(dynamic)
+
+    def _shared_groups(self, kernel) -> list:
+        """(bind group, no offsets) of the kernel's groups 1.. over ``ctx.shared``, once per recording."""
+        hit = self._shared.get(id(kernel))
+        if hit is not None:
+            return hit
+        out = []
         for g in sorted(kernel.layouts):
             if g == 0:
                 continue
@@ -221,27 +262,9 @@ class Recorder:
                 if buf is None:
                     raise ShaderError(f"kernel {kernel.name} needs shared table @group({g}) @binding({b})")
                 shared.append((b, buf, 0, buf.size))
-            bind_groups.append((self._group(kernel.layouts[g], shared), []))
-
-        x, y, z = self.grid(groups)
-        if x == 0 or y == 0 or z == 0:
-            return
-        pair = -1
-        if self.log is not None and self.log.gpu:
-            self._end_pass()
-            pair = self.log.pairs
-            self._pass = self.encoder.begin_compute_pass(timestamp_writes=self.log.next_pair(self.device))
-            self.passes += 1
-        p = self._compute_pass()
-        p.set_pipeline(kernel.pipeline)
-        for g, (bg, offsets) in enumerate(bind_groups):
-            p.set_bind_group(g, bg, offsets)
-        p.dispatch_workgroups(x, y, z)
-        self.dispatches += 1
-        if self.log is not None:
-            if pair >= 0:
-                self._end_pass()
-            self._logged(kernel.name, pair)
+            out.append((self._group(kernel.layouts[g], shared), ()))
+        self._shared[id(kernel)] = out  # kernels live in ctx.pipelines: their ids are not reused
+        return out
 
     def _logged(self, name: str, pair: int = -1) -> None:
         now = time.perf_counter()
@@ -250,8 +273,8 @@ class Recorder:
 
     def _group(self, layout, resources: list):
         """The bind group of ``layout`` over ``resources`` [(binding, buffer, offset, size)],
-        created once per recording (creating one costs more host time than the
-        rest of a dispatch)."""
+        created once per recording, or once per pooled plan (creating one costs
+        more host time than the rest of a dispatch)."""
         key = (layout, *resources)
         bg = self._groups.get(key)
         if bg is None:

@@ -106,6 +106,27 @@ class GpuTranscript:
             self.ctx.write(self.aux, np.array([v], dtype=np.uint32), offset=4 * word)
 
 
+_STATEMENT_STATES: dict = {}  # (field, header words) -> transcript state after the statement
+_MAX_STATEMENTS = 64
+
+
+def statement_state(st) -> np.ndarray:
+    """The transcript state after the domain tag and the statement ``st``
+    (docs/PROTOCOL.md §4), remembered per statement: its few permutations in
+    Python were a sixth of a warm proof's host recording. The host absorbs
+    with the pure permutation, so that a proving process never imports numba
+    (docs/ARCHITECTURE.md "Start-up")."""
+    key = (st.field.name, tuple(st.header_words()))
+    state = _STATEMENT_STATES.get(key)
+    if state is None:
+        if len(_STATEMENT_STATES) >= _MAX_STATEMENTS:
+            _STATEMENT_STATES.clear()
+        state = np.array(start_transcript(st, permute=permute_pure).state, dtype=np.uint64)
+        state.flags.writeable = False
+        _STATEMENT_STATES[key] = state
+    return state
+
+
 class GpuChannel:
     """The GPU prover's side of the protocol description (twin of
     ``protocol.ProverChannel``): kernels write extension items into ``items`` at
@@ -118,11 +139,7 @@ class GpuChannel:
         memory = TranscriptMemory(plan.challenge_slots, p.queries, len(plan.opening.queries))
         self.rec, self.field, self.plan = rec, field, plan
         self.proof, self.items = proof_buf, items_buf
-        # the host absorbs only the statement (a few permutations): the pure
-        # permutation, so that a proving process never imports numba
-        # (docs/ARCHITECTURE.md "Start-up")
-        start = start_transcript(plan.st, permute=permute_pure)
-        self.gt = GpuTranscript(rec.ctx, field, start.state, memory)
+        self.gt = GpuTranscript(rec.ctx, field, statement_state(plan.st), memory)
         self.gt.init_aux({memory.pow_word: 0xFFFF_FFFF if p.pow_bits else 0})
         self.challenges, self.memory = self.gt.challenges, memory
 
