@@ -106,25 +106,37 @@ class GpuTranscript:
             self.ctx.write(self.aux, np.array([v], dtype=np.uint32), offset=4 * word)
 
 
-_STATEMENT_STATES: dict = {}  # (field, header words) -> transcript state after the statement
-_MAX_STATEMENTS = 64
+_PER_STATEMENT: dict = {}  # (what, field, statement header) -> value
+_MAX_PER_STATEMENT = 128
+
+
+def per_statement(st, what: str, make):
+    """``make(st)``, remembered per statement (its header bytes: field, AIR
+    digest, shape, parameters and public inputs): the GPU prover's host work
+    that follows from the statement alone is done once per statement, not
+    per proof (issue 12, docs/ARCHITECTURE.md §4)."""
+    key = (what, st.field.name, st.header_bytes())
+    value = _PER_STATEMENT.get(key)
+    if value is None:
+        if len(_PER_STATEMENT) >= _MAX_PER_STATEMENT:
+            _PER_STATEMENT.clear()
+        value = _PER_STATEMENT[key] = make(st)
+    return value
+
+
+def _absorbed_statement(st) -> np.ndarray:
+    # the pure permutation, so that a proving process never imports numba
+    # (docs/ARCHITECTURE.md "Start-up")
+    state = np.array(start_transcript(st, permute=permute_pure).state, dtype=np.uint64)
+    state.flags.writeable = False
+    return state
 
 
 def statement_state(st) -> np.ndarray:
     """The transcript state after the domain tag and the statement ``st``
     (docs/PROTOCOL.md §4), remembered per statement: its few permutations in
-    Python were a sixth of a warm proof's host recording. The host absorbs
-    with the pure permutation, so that a proving process never imports numba
-    (docs/ARCHITECTURE.md "Start-up")."""
-    key = (st.field.name, tuple(st.header_words()))
-    state = _STATEMENT_STATES.get(key)
-    if state is None:
-        if len(_STATEMENT_STATES) >= _MAX_STATEMENTS:
-            _STATEMENT_STATES.clear()
-        state = np.array(start_transcript(st, permute=permute_pure).state, dtype=np.uint64)
-        state.flags.writeable = False
-        _STATEMENT_STATES[key] = state
-    return state
+    Python were a sixth of a warm proof's host recording."""
+    return per_statement(st, "transcript", _absorbed_statement)
 
 
 class GpuChannel:
