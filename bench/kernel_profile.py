@@ -13,7 +13,7 @@ the gaps between passes are where the GPU waited (for the host's next
 submission, or for copies, which are not timed).
 
 Usage: python bench/kernel_profile.py [--cases fibonacci:20,power:20] [--paths int64,portable]
-       [--deadline-s 50] [--json OUT]
+       [--deadline-s 40] [--json OUT]
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def main() -> None:
     ap.add_argument("--field", default="goldilocks")
     ap.add_argument("--security", type=int, default=100)
     ap.add_argument("--pow-bits", type=int, default=16)
-    ap.add_argument("--deadline-s", type=float, default=50.0, help="start no new case after this many seconds")
+    ap.add_argument("--deadline-s", type=float, default=40.0, help="start no new case after this many seconds")
     ap.add_argument("--json", default="bench/results/kernel_profile.json")
     args = ap.parse_args()
     t_start = time.perf_counter()
