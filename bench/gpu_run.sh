@@ -3,7 +3,7 @@
 # Needs the wheels in .whl/ and the loader debs in .gl/ (DESIGN.md §9), carried
 # with the call. Usage: bash bench/gpu_run.sh [field] [ntt] [hemera] [sumcheck] [sumcheck_modes] [prove]
 #   [prove_ref] [prove64] [compile] [compile_modes] [startup] [bbmont]
-#   [large] [tables] [first] [throughput] [scaling] [verify] [tests]
+#   [large] [tables] [first] [throughput] [scaling] [verify] [kernel_profile] [tests]
 set -u
 for f in .gl/*.deb; do dpkg -x "$f" /; done; ldconfig
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
@@ -41,6 +41,7 @@ for what in "$@"; do
               python3 bench/throughput.py --workers-per-adapter 2 --process-count 0 --json "$OUTDIR/throughput_2workers.json" ;;
     scaling)  for a in 0 all; do python3 bench/throughput.py --cases fibonacci:16,power:20 --adapters $a --count 64 --process-count 0 --json "$OUTDIR/scaling_$a.json"; done ;;
     verify)   python3 bench/verify.py --process --json "$OUTDIR/verify_process.json" ;;
+    kernel_profile) python3 bench/kernel_profile.py --json "$OUTDIR/kernel_profile.json" ;;
     tests)    python3 -m pytest -q -x -p no:cacheprovider tests/test_field.py 2>&1 | tail -3 ;;
     *)        echo "unknown benchmark $what" ;;
   esac

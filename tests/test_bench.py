@@ -25,6 +25,7 @@ TINY = {
     "hemera.py": ["--perm-log-n", "6", "--perm-reps", "1", "--merkle", "4-4", "--resident-mib", "1",
                   "--file-mib", "1", "--sponge-kib", "1"],
     "sumcheck.py": ["--fields", "goldilocks", "--airs", "fibonacci", "--log-n", "4", "--repeats", "1"],
+    "kernel_profile.py": ["--cases", "fibonacci:4", "--paths", "int64", "--pow-bits", "1"],
     "prove.py": ["--sizes", "4", "--airs", "fibonacci", "--reference-max", "4", "--repeats", "1", "--pow-bits", "1"],
     "bbmont.py": ["--log-n", "12", "--reps", "2", "--rounds", "1"],
     "compile.py": ["--airs", "fibonacci", "--fields", "goldilocks", "--paths", "portable", "--scope", "zerocheck",
@@ -91,6 +92,22 @@ def test_sumcheck_bench_compares_modes(tmp_path, monkeypatch):
     _run("sumcheck.py", [*TINY["sumcheck.py"], "--modes", "inline,interp", "--json", str(out)], monkeypatch)
     modes = {json.loads((tmp_path / f"sumcheck-{m}.json").read_text())["rows"][0]["mode"] for m in ("inline", "interp")}
     assert modes == {"inline", "interp"}
+
+
+def test_kernel_profile_times_every_dispatch(tmp_path, monkeypatch):
+    """bench/kernel_profile.py: every dispatch of the profiled proof has its own
+    GPU timestamps (a positive duration on lavapipe too), the host log counts the
+    same dispatches, and the logged proofs are the normal proof's bytes."""
+    out = tmp_path / "kp.json"
+    _run("kernel_profile.py", ["--cases", "fibonacci:3", "--paths", "portable", "--pow-bits", "1",
+                               "--json", str(out)], monkeypatch)
+    row = _check_written("kernel_profile.py", out)["rows"][0]
+    assert row["identical"] and row["syncs"] == 1
+    kernels = {k["kernel"]: k for k in row["kernels"]}
+    assert sum(k["count"] for name, k in kernels.items() if name not in ("copy", "clear", "flush", "submit")) \
+        == row["dispatches"] > 50
+    assert kernels["transcript_op"]["gpu_ms"] > 0 and kernels["submit"]["count"] == 1
+    assert row["gpu"]["busy_ms"] > 0 and row["gpu"]["span_ms"] >= row["gpu"]["busy_ms"]
 
 
 def test_ntt_targets_serialise(monkeypatch):

@@ -89,3 +89,40 @@ def test_zeroed_tables_are_cleared_on_reuse(monkeypatch):
         assert not ctx.read(again, np.uint32).any()
     with bp.session(ctx, "other"):  # another plan: the old buffers are released, a new one made
         assert ctx.buffer(256, label="acc") is not buf
+
+
+def test_pool_serves_each_request_the_buffer_it_got_last_time():
+    """Free lists keep the order of the last proof's requests (not reversed), so a
+    proof of a known plan binds the very buffers the last one bound."""
+    ctx = fresh_context()
+    bp = pool.BufferPool()
+    with bp.session(ctx, "k"):
+        first = [ctx.buffer(256, label=f"t{i}") for i in range(3)]
+    for _ in range(2):
+        with bp.session(ctx, "k"):
+            again = [ctx.buffer(256, label=f"t{i}") for i in range(3)]
+        assert [id(b) for b in again] == [id(b) for b in first]
+
+
+def test_known_plan_creates_no_bind_group(monkeypatch):
+    """From the third proof of a plan on (the second may take the scratch the
+    first proof's constant tables left), every bind group comes from the plan's
+    cache; the bytes do not change; another plan drops the groups with the buffers."""
+    from wgprover.prover import prove_gpu
+
+    ctx = fresh_context()
+    ex = get_example("fibonacci")
+    params = BasefoldParams.testing()
+    cols, pub = ex.generate(GOLDILOCKS, 5, np.random.default_rng(3))
+    cols = np.array(cols)
+    proofs = [prove_gpu(ctx, GOLDILOCKS, ex.air, cols, pub, params).proof for _ in range(2)]
+    created = []
+    device_class = type(ctx.device)
+    create = device_class.create_bind_group
+    monkeypatch.setattr(device_class, "create_bind_group", lambda self, **kw: created.append(1) or create(self, **kw))
+    third = prove_gpu(ctx, GOLDILOCKS, ex.air, cols, pub, params)
+    assert not created and third.syncs == 1
+    assert third.proof == proofs[0] == proofs[1]
+    other, pub6 = ex.generate(GOLDILOCKS, 6, np.random.default_rng(3))
+    prove_gpu(ctx, GOLDILOCKS, ex.air, np.array(other), pub6, params)
+    assert created and len(pool.buffer_pool(ctx)._groups) == 1

@@ -169,3 +169,15 @@ def test_cli_refuses_bad_build_threads_before_the_gpu(tmp_path):
     r = wgprove("prove", FIB, "-o", str(tmp_path / "p.proof"), *FAST,
                 env={**NO_GPU, "WGPROVER_BUILD_THREADS": "many"})
     one_line_error(r, 2, "WGPROVER_BUILD_THREADS")
+
+
+def test_kernel_requests_are_memoised_and_still_captured(ctx):
+    """A kernel asked for again is the same object, found without composing its
+    source (gpu/kernel.py build_kernel), and every request is still captured
+    (the dry-run listing and `wgprove shaders` rely on it)."""
+    with capture() as sink:
+        a = ctx.kernel(None, ["query_index"], "shift_indices")
+        b = ctx.kernel(None, ["query_index"], "shift_indices")
+        c = ctx.kernel(GOLDILOCKS, ["query_index"], "shift_indices")
+    assert a is b and len(sink) == 3 and sink[0] is sink[1] is a.spec
+    assert c.spec.head != a.spec.head  # another field's request is another kernel

@@ -65,3 +65,24 @@ def test_babybear_challenges_are_canonical(rng):
     t = Transcript(BABYBEAR)
     c = t.challenges(100)
     assert c.dtype == np.uint32 and np.all(c < BABYBEAR.p)
+
+
+def test_statement_state_is_the_absorbed_statement_remembered():
+    """The GPU channel's start state is start_transcript's state for that very
+    statement (public inputs included), computed once per statement."""
+    from wgprover.air.examples import get_example
+    from wgprover.field import GOLDILOCKS
+    from wgprover.pcs.basefold.config import BasefoldParams
+    from wgprover.proof import air_digest
+    from wgprover.protocol import make_statement, start_transcript
+    from wgprover.transcript.gpu import statement_state
+
+    ex = get_example("fibonacci")
+    states = []
+    for seed in (1, 2):
+        _cols, pub = ex.generate(GOLDILOCKS, 4, np.random.default_rng(seed))
+        st = make_statement(GOLDILOCKS, ex.air, 4, pub, BasefoldParams.testing(), air_digest(ex.air))
+        got = statement_state(st)
+        assert np.array_equal(got, start_transcript(st).state) and statement_state(st) is got
+        states.append(got)
+    assert not np.array_equal(*states)

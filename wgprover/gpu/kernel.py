@@ -56,6 +56,13 @@ class Kernel:
     bindings: dict  # group -> {binding: kind}  kind in {"storage", "read-only-storage", "uniform"}
     spec: KernelSpec | None = None
 
+    @cached_property
+    def group0(self) -> tuple:
+        """The kinds of @group(0) @binding(0..k-1), None where one is not declared
+        (what the recorder checks each dispatch against)."""
+        declared = self.bindings.get(0, {})
+        return tuple(declared.get(i) for i in range(len(declared)))
+
 
 _LOCAL = threading.local()  # .sinks: this thread's capture lists (worker threads capture nothing)
 
@@ -118,11 +125,27 @@ def compose_kernel(field, int64: bool, files: list[str], entry: str, constants: 
 
 def build_kernel(ctx, field, files: list[str], entry: str, constants: dict, generated: str | None = None) -> Kernel:
     """Compose, compile, and build the pipeline with explicit layouts (cached by
-    source, entry and constants)."""
-    spec = compose_kernel(field, ctx.int64, files, entry, constants, generated)
+    source, entry and constants). A request made before on ``ctx`` is answered
+    from a memo of its arguments, without composing and hashing the source
+    again (that was a tenth of a warm proof's host recording)."""
+    memo = _memo(ctx)
+    key = (None if field is None else field.name, tuple(files), entry, tuple(sorted(constants.items())), generated)
+    hit = memo.get(key)
+    spec = hit.spec if hit is not None else compose_kernel(field, ctx.int64, files, entry, constants, generated)
     for sink in _sinks():
         sink.append(spec)
-    return pipeline_for(ctx, spec)
+    if hit is None:
+        hit = memo[key] = pipeline_for(ctx, spec)
+    return hit
+
+
+def _memo(ctx) -> dict:
+    """``ctx``'s kernels by the arguments of :func:`build_kernel` (the context's
+    own attribute: a dry twin, gpu/dryrun.py, is another context with its own)."""
+    memo = ctx.__dict__.get("_kernel_memo")
+    if memo is None:
+        memo = ctx.__dict__["_kernel_memo"] = {}
+    return memo
 
 
 def pipeline_for(ctx, spec: KernelSpec) -> Kernel:

@@ -22,6 +22,14 @@ Two rules keep the reuse invisible in the proof bytes:
 One plan's buffers are kept (``capacity``); a session for another key
 releases the oldest set first, so the pool never holds more than the plan it
 serves.
+
+The order is fixed: a request gets the buffer that the same request of the
+last proof of the key got (free lists in the order they were taken), so a
+proof of a known plan binds exactly the buffers the last one bound, and the
+key's bind groups (``_Session.bind_groups``, gpu/recorder.py) are reused
+instead of created again: creating them was the largest host cost per
+dispatch (docs/ARCHITECTURE.md §11). They hold their buffers, so they are
+dropped with them.
 """
 
 from __future__ import annotations
@@ -41,6 +49,9 @@ __all__ = ["BufferPool", "ZEROED", "buffer_pool"]
 # reads. A kernel that accumulates into a table in place adds the table here.
 ZEROED: frozenset[str] = frozenset()
 POISON = 0xA5  # the byte a poisoned reused buffer is filled with (tests)
+# A proof binds ~50-200 sets of buffers; a key whose proofs keep binding new
+# ones (a buffer made outside the pool) would grow its cache without end
+MAX_BIND_GROUPS = 4096
 
 
 def _referenced(ctx) -> set[int]:
@@ -59,10 +70,12 @@ def _referenced(ctx) -> set[int]:
 
 
 class _Session:
-    """Serves ``ctx.buffer`` for one proof from the free buffers of one key."""
+    """Serves ``ctx.buffer`` for one proof from the free buffers of one key.
+    ``free`` lists are stacks: the last entry is served first."""
 
-    def __init__(self, ctx, free: dict, poison: bool) -> None:
+    def __init__(self, ctx, free: dict, poison: bool, bind_groups: dict) -> None:
         self.ctx, self.free, self.poison = ctx, free, poison
+        self.bind_groups = bind_groups  # the key's bind groups, kept across its proofs (gpu/recorder.py)
         self.taken: list[tuple[tuple[int, int], object]] = []
         self.reused = 0
 
@@ -89,12 +102,18 @@ class _Session:
             self.ctx.device.queue.submit([enc.finish()])
 
     def give_back(self) -> dict:
-        """The free lists for the next session: everything taken that no constant table kept."""
+        """The free lists for the next session: everything taken that no
+        constant table kept, served in the order this session took them, then
+        what it left."""
         keep = _referenced(self.ctx)
+        taken: dict = {}
         for kind, buf in self.taken:
             if id(buf) not in keep:
-                self.free.setdefault(kind, []).append(buf)
-        return self.free
+                taken.setdefault(kind, []).append(buf)
+        free = {kind: list(left) for kind, left in self.free.items() if left}  # served last
+        for kind, bufs in taken.items():
+            free.setdefault(kind, []).extend(reversed(bufs))  # first taken on top
+        return free
 
 
 def _copy_dst() -> int:
@@ -110,6 +129,7 @@ class BufferPool:
         self.capacity = capacity
         self.poison = False  # tests: fill reused buffers with POISON before use
         self._keys: OrderedDict = OrderedDict()  # key -> {(size, usage): [buffers]}
+        self._groups: dict = {}  # key -> that key's bind groups (dropped with its buffers)
 
     def held_bytes(self) -> int:
         return sum(s * len(bufs) for free in self._keys.values() for (s, _u), bufs in free.items())
@@ -122,18 +142,24 @@ class BufferPool:
             yield ctx.pool
             return
         free = self._keys.pop(key, {})
+        groups = self._groups.pop(key, {})
+        if len(groups) > MAX_BIND_GROUPS:
+            groups = {}
         while len(self._keys) >= max(self.capacity, 1):
-            self._keys.popitem(last=False)  # dropped: wgpu frees a buffer with its last reference
-        sess = ctx.pool = _Session(ctx, free, self.poison)
+            old, _ = self._keys.popitem(last=False)  # dropped: wgpu frees a buffer with its last reference
+            self._groups.pop(old, None)
+        sess = ctx.pool = _Session(ctx, free, self.poison, groups)
         try:
             yield sess
         finally:
             ctx.pool = None
             self._keys[key] = sess.give_back()
+            self._groups[key] = groups
 
     def clear(self) -> None:
         """Release every pooled buffer (freed with its last reference)."""
         self._keys.clear()
+        self._groups.clear()
 
 
 POOL = declare("gpu.pool", lambda ctx: BufferPool())

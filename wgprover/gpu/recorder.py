@@ -8,6 +8,9 @@ which WebGPU orders before the submitted commands.
 from __future__ import annotations
 
 import math
+import threading
+import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -15,12 +18,83 @@ from .errors import ShaderError
 
 _UNIFORM_ALIGN = 256
 _ARENA_CHUNK = 64 << 10
+_QUERIES_PER_SET = 4096  # WebGPU's maximum query-set size
+HOST_COMMANDS = frozenset({"copy", "clear", "flush", "submit"})  # DispatchLog entries that are not dispatches
 
 
 def u32s(*vals: int) -> np.ndarray:
     """A uniform block of u32 values for ``Recorder.dispatch`` (which pads it
     to a multiple of 16 bytes with zeros)."""
     return np.array(vals, dtype=np.uint32)
+
+
+class DispatchLog:
+    """One recording, command by command, for bench/kernel_profile.py
+    (docs/BENCHMARKS.md "Per-kernel profile"): ``entries`` are (kernel name or
+    one of HOST_COMMANDS, prover phase, host seconds since the previous command
+    ended, timestamp pair index or -1). With ``gpu`` every dispatch runs in its
+    own compute pass with a begin/end timestamp; the pairs are resolved into a
+    storage buffer at the final submit (the prover's pattern: resolve, copy,
+    one ``ctx.read``), read by :meth:`stamps` after the proof's readback."""
+
+    def __init__(self, gpu: bool) -> None:
+        self.gpu = gpu
+        self.entries: list[tuple[str, str, float, int]] = []
+        self.query_sets: list = []
+        self.pairs = 0
+        self.buffer = None  # STORAGE | COPY_SRC copy of the resolved stamps
+
+    def next_pair(self, device) -> dict:
+        """The timestamp writes of the next pair (a new query set every 2048 pairs)."""
+        import wgpu
+
+        i = self.pairs % (_QUERIES_PER_SET // 2)
+        if i == 0:
+            self.query_sets.append(device.create_query_set(type=wgpu.QueryType.timestamp, count=_QUERIES_PER_SET))
+        self.pairs += 1
+        return {"query_set": self.query_sets[-1], "beginning_of_pass_write_index": 2 * i,
+                "end_of_pass_write_index": 2 * i + 1}
+
+    def resolve(self, ctx, encoder) -> None:
+        """Resolve every pair into one buffer and copy it into a readable storage buffer."""
+        import wgpu
+
+        if not self.pairs:
+            return
+        nbytes = 16 * self.pairs
+        resolve = ctx.create_buffer(nbytes, int(wgpu.BufferUsage.QUERY_RESOLVE | wgpu.BufferUsage.COPY_SRC),
+                                    "profile-resolve")
+        self.buffer = ctx.create_buffer(nbytes, int(wgpu.BufferUsage.STORAGE | wgpu.BufferUsage.COPY_SRC
+                                                          | wgpu.BufferUsage.COPY_DST),
+                                        "profile-stamps")
+        per_set = _QUERIES_PER_SET // 2
+        for k, qs in enumerate(self.query_sets):
+            count = 2 * min(per_set, self.pairs - k * per_set)
+            encoder.resolve_query_set(qs, 0, count, resolve, 16 * k * per_set)
+        encoder.copy_buffer_to_buffer(resolve, 0, self.buffer, 0, nbytes)
+
+    def stamps(self, ctx) -> np.ndarray:
+        """(pairs, 2) u64 nanosecond ticks (one host sync; after the proof's own readback)."""
+        if self.buffer is None:
+            return np.zeros((0, 2), dtype=np.uint64)
+        return ctx.read(self.buffer, np.uint64, 2 * self.pairs).reshape(-1, 2)
+
+
+_PROFILING = threading.local()  # .logs: where this thread's new recorders append their DispatchLog
+
+
+@contextmanager
+def profiling(gpu: bool = True):
+    """Log every recording this thread starts inside the block (a list of
+    :class:`DispatchLog`); ``gpu``: one timestamped pass per dispatch (where the
+    device has timestamp queries), else the passes stay as in a normal proof
+    and only host times are logged."""
+    logs: list[DispatchLog] = []
+    _PROFILING.logs, _PROFILING.gpu = logs, gpu
+    try:
+        yield logs
+    finally:
+        _PROFILING.logs = None
 
 
 class Recorder:
@@ -40,8 +114,19 @@ class Recorder:
         self._ts_pending: str | None = None
         self.submitted = False
         # bind groups by (layout, bound buffers); keys hold the buffer objects
-        # themselves, so a cached group can never outlive or alias its buffers
-        self._groups: dict = {}
+        # themselves, so a cached group can never outlive or alias its buffers.
+        # Inside a pool session the key's own cache, kept across its proofs
+        # (gpu/pool.py: a proof of a known plan binds the same buffers)
+        self._groups: dict = ctx.pool.bind_groups if ctx.pool is not None else {}
+        self._shared: dict = {}  # id(kernel) -> its groups 1.. (shared tables), this recording
+        self._bound: tuple = (None, [])  # (kernel, [(group, offsets)]) set in the open pass
+        self.log: DispatchLog | None = None
+        logs = getattr(_PROFILING, "logs", None)
+        if logs is not None:
+            self.log = DispatchLog(_PROFILING.gpu and ctx.has_timestamps)
+            logs.append(self.log)
+            self._phase_name = ""
+            self._t_last = time.perf_counter()
 
     # -- uniforms -----------------------------------------------------------------
     def _uniform(self, data) -> tuple:
@@ -77,6 +162,7 @@ class Recorder:
         if self._pass is not None:
             self._pass.end()
             self._pass = None
+            self._bound = (None, [])
 
     def _timestamp_writes(self, name: str) -> dict:
         import wgpu
@@ -93,6 +179,10 @@ class Recorder:
         """Start a new compute pass for the next dispatches, timed with timestamps
         when the device has them (a no-op marker otherwise)."""
         self._end_pass()
+        if self.log is not None:
+            self._phase_name = name
+            if self.log.gpu:  # every dispatch has its own timestamps instead
+                return
         if self.ctx.has_timestamps:
             self._ts_pending = name
 
@@ -104,15 +194,44 @@ class Recorder:
         becomes a uniform.  ``groups`` is a workgroup count (folded into 2D past the
         per-dimension limit; kernels use ``flat_id``) or an (x, y, z) tuple.
         """
-        declared = kernel.bindings.get(0, {})
-        if len(bindings) != len(declared):
-            raise ShaderError(
-                f"kernel {kernel.name} declares {len(declared)} group-0 bindings, got {len(bindings)}"
-            )
+        bind_groups = [self._group0(kernel, bindings), *self._shared_groups(kernel)]
+        x, y, z = self.grid(groups)
+        if x == 0 or y == 0 or z == 0:
+            return
+        pair = -1
+        if self.log is not None and self.log.gpu:
+            self._end_pass()
+            pair = self.log.pairs
+            self._pass = self.encoder.begin_compute_pass(timestamp_writes=self.log.next_pair(self.device))
+            self.passes += 1
+        p = self._compute_pass()
+        # within a pass the state persists: a dispatch of the pipeline just used
+        # sets only the bind groups that changed (dynamic offsets included)
+        same = kernel is self._bound[0]
+        if not same:
+            p.set_pipeline(kernel.pipeline)
+            self._bound = (kernel, [None] * len(bind_groups))
+        bound = self._bound[1]
+        for g, group in enumerate(bind_groups):
+            if not same or bound[g] != group:
+                p.set_bind_group(g, group[0], group[1])
+                bound[g] = group
+        p.dispatch_workgroups(x, y, z)
+        self.dispatches += 1
+        if self.log is not None:
+            if pair >= 0:
+                self._end_pass()
+            self._logged(kernel.name, pair)
+
+    def _group0(self, kernel, bindings: list) -> tuple:
+        """(bind group, dynamic offsets) of one dispatch's group-0 ``bindings``."""
+        kinds = kernel.group0
+        if len(bindings) != len(kinds):
+            raise ShaderError(f"kernel {kernel.name} declares {len(kinds)} group-0 bindings, got {len(bindings)}")
         resources = []  # (binding, buffer, offset, size)
         dynamic = []  # offsets of the uniform bindings, in binding order
         for i, item in enumerate(bindings):
-            kind = declared.get(i)
+            kind = kinds[i]
             if kind is None:
                 raise ShaderError(f"kernel {kernel.name} has no @group(0) @binding({i})")
             if isinstance(item, (np.ndarray, bytes, bytearray)):
@@ -126,7 +245,14 @@ class Recorder:
             resources.append((i, buf, int(off), int(size)))
             if kind == "uniform":
                 dynamic.append(0)
-        bind_groups = [(self._group(kernel.layouts[0], resources), dynamic)]
+        return self._group(kernel.layouts[0], resources), tuple(dynamic)
+
+    def _shared_groups(self, kernel) -> list:
+        """(bind group, no offsets) of the kernel's groups 1.. over ``ctx.shared``, once per recording."""
+        hit = self._shared.get(id(kernel))
+        if hit is not None:
+            return hit
+        out = []
         for g in sorted(kernel.layouts):
             if g == 0:
                 continue
@@ -136,22 +262,19 @@ class Recorder:
                 if buf is None:
                     raise ShaderError(f"kernel {kernel.name} needs shared table @group({g}) @binding({b})")
                 shared.append((b, buf, 0, buf.size))
-            bind_groups.append((self._group(kernel.layouts[g], shared), []))
+            out.append((self._group(kernel.layouts[g], shared), ()))
+        self._shared[id(kernel)] = out  # kernels live in ctx.pipelines: their ids are not reused
+        return out
 
-        x, y, z = self.grid(groups)
-        if x == 0 or y == 0 or z == 0:
-            return
-        p = self._compute_pass()
-        p.set_pipeline(kernel.pipeline)
-        for g, (bg, offsets) in enumerate(bind_groups):
-            p.set_bind_group(g, bg, offsets)
-        p.dispatch_workgroups(x, y, z)
-        self.dispatches += 1
+    def _logged(self, name: str, pair: int = -1) -> None:
+        now = time.perf_counter()
+        self.log.entries.append((name, self._phase_name, now - self._t_last, pair))
+        self._t_last = now
 
     def _group(self, layout, resources: list):
         """The bind group of ``layout`` over ``resources`` [(binding, buffer, offset, size)],
-        created once per recording (creating one costs more host time than the
-        rest of a dispatch)."""
+        created once per recording, or once per pooled plan (creating one costs
+        more host time than the rest of a dispatch)."""
         key = (layout, *resources)
         bg = self._groups.get(key)
         if bg is None:
@@ -177,10 +300,14 @@ class Recorder:
         self._end_pass()
         if size:
             self.encoder.copy_buffer_to_buffer(src, int(src_offset), dst, int(dst_offset), int(size))
+        if self.log is not None:
+            self._logged("copy")
 
     def clear(self, buf, offset: int = 0, size: int | None = None) -> None:
         self._end_pass()
         self.encoder.clear_buffer(buf, offset, size)
+        if self.log is not None:
+            self._logged("clear")
 
     def resolve_timestamps(self, dst=None, dst_offset: int = 0):
         """Resolve the phase timestamps (pairs of u64 nanosecond ticks, begin/end per
@@ -218,10 +345,17 @@ class Recorder:
             raise ShaderError("recorder already submitted")
         self._submit_recorded()
         self.encoder = self.device.create_command_encoder(label="wgprover")
+        if self.log is not None:
+            self._logged("flush")
 
     def submit(self) -> None:
         """Write the uniform arena and submit everything recorded (once)."""
         if self.submitted:
             raise ShaderError("recorder already submitted")
+        if self.log is not None and self.log.gpu:
+            self._end_pass()
+            self.log.resolve(self.ctx, self.encoder)
         self._submit_recorded()
         self.submitted = True
+        if self.log is not None:
+            self._logged("submit")

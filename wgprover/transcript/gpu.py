@@ -106,6 +106,39 @@ class GpuTranscript:
             self.ctx.write(self.aux, np.array([v], dtype=np.uint32), offset=4 * word)
 
 
+_PER_STATEMENT: dict = {}  # (what, field, statement header) -> value
+_MAX_PER_STATEMENT = 128
+
+
+def per_statement(st, what: str, make):
+    """``make(st)``, remembered per statement (its header bytes: field, AIR
+    digest, shape, parameters and public inputs): the GPU prover's host work
+    that follows from the statement alone is done once per statement, not
+    per proof (issue 12, docs/ARCHITECTURE.md §4)."""
+    key = (what, st.field.name, st.header_bytes())
+    value = _PER_STATEMENT.get(key)
+    if value is None:
+        if len(_PER_STATEMENT) >= _MAX_PER_STATEMENT:
+            _PER_STATEMENT.clear()
+        value = _PER_STATEMENT[key] = make(st)
+    return value
+
+
+def _absorbed_statement(st) -> np.ndarray:
+    # the pure permutation, so that a proving process never imports numba
+    # (docs/ARCHITECTURE.md "Start-up")
+    state = np.array(start_transcript(st, permute=permute_pure).state, dtype=np.uint64)
+    state.flags.writeable = False
+    return state
+
+
+def statement_state(st) -> np.ndarray:
+    """The transcript state after the domain tag and the statement ``st``
+    (docs/PROTOCOL.md §4), remembered per statement: its few permutations in
+    Python were a sixth of a warm proof's host recording."""
+    return per_statement(st, "transcript", _absorbed_statement)
+
+
 class GpuChannel:
     """The GPU prover's side of the protocol description (twin of
     ``protocol.ProverChannel``): kernels write extension items into ``items`` at
@@ -118,11 +151,7 @@ class GpuChannel:
         memory = TranscriptMemory(plan.challenge_slots, p.queries, len(plan.opening.queries))
         self.rec, self.field, self.plan = rec, field, plan
         self.proof, self.items = proof_buf, items_buf
-        # the host absorbs only the statement (a few permutations): the pure
-        # permutation, so that a proving process never imports numba
-        # (docs/ARCHITECTURE.md "Start-up")
-        start = start_transcript(plan.st, permute=permute_pure)
-        self.gt = GpuTranscript(rec.ctx, field, start.state, memory)
+        self.gt = GpuTranscript(rec.ctx, field, statement_state(plan.st), memory)
         self.gt.init_aux({memory.pow_word: 0xFFFF_FFFF if p.pow_bits else 0})
         self.challenges, self.memory = self.gt.challenges, memory
 
