@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 
-LANES_CHOICES = (1, 2, 4, 8)
+LANES_CHOICES = (1, 2, 4)
 DEFAULT_LANES = 2
 ENV = "WGPROVER_HEMERA_LANES"
 
