@@ -12,7 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from wgprover.cli.app import GpuChoice
 from wgprover.field import goldilocks as gl
+from wgprover.gpu.errors import InputError
 from wgprover.gpu import get_context
 from wgprover.hemera import gpu as G
 from wgprover.hemera import lockstep
@@ -124,8 +126,10 @@ def test_lanes_setting(monkeypatch):
     monkeypatch.setenv(lockstep.ENV, "")
     assert lockstep.lanes() == lockstep.DEFAULT_LANES
     monkeypatch.setenv(lockstep.ENV, "3")
-    with pytest.raises(ValueError, match="WGPROVER_HEMERA_LANES='3'"):
+    with pytest.raises(InputError, match="WGPROVER_HEMERA_LANES='3'"):
         lockstep.lanes()
+    with pytest.raises(InputError, match="must be one of 1, 2, 4"):  # the CLI refuses it up front (exit 2)
+        GpuChoice(None, None, None, None).checked()
     with pytest.raises(ValueError, match="must be one of"):
         lockstep.check(16)
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import os
 
+from wgprover.gpu.errors import InputError
+
 LANES_CHOICES = (1, 2, 4)
 DEFAULT_LANES = 2
 ENV = "WGPROVER_HEMERA_LANES"
@@ -35,8 +37,8 @@ def lanes() -> int:
     raw = os.environ.get(ENV, "").strip()
     if not raw:
         return DEFAULT_LANES
-    if raw not in {str(k) for k in LANES_CHOICES}:
-        raise ValueError(f"{ENV}={raw!r}: must be one of {', '.join(map(str, LANES_CHOICES))}")
+    if raw not in {str(k) for k in LANES_CHOICES}:  # bad input: one line, exit 2 (README)
+        raise InputError(f"{ENV}={raw!r}: must be one of {', '.join(map(str, LANES_CHOICES))}")
     return int(raw)
 
 
