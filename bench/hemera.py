@@ -64,14 +64,25 @@ def _commit_once(ctx, buf, rows: int, width: int, k: int, lanes: int, tree_buf) 
     return mg.read_root(ctx, tree)
 
 
+_MATRICES: dict = {}
+
+
+def _matrix(ctx, rows: int, width: int, k: int):
+    """A random matrix, its upload and a tree buffer, made once per path and
+    shape (every K commits the same matrix)."""
+    key = (ctx.field_path, rows, width, k)
+    if key not in _MATRICES:
+        vals = gl.random(np.random.default_rng(2), rows * width)
+        _MATRICES[key] = (vals, ctx.upload(vals), ctx.buffer(mg.tree_bytes(rows, k)))
+    return _MATRICES[key]
+
+
 def bench_merkle(ctx, log_leaves: int, lanes: int, width: int = 8, k: int = 0, roots: dict | None = None) -> dict:
     """Commit of 2^log_leaves leaves of 2^k rows x width columns: checked against
     NumPy on small trees, else against the root of the first K timed (``roots``)."""
     n = 1 << log_leaves
     rows = n << k
-    vals = gl.random(np.random.default_rng(2), rows * width)
-    buf = ctx.upload(vals)
-    tree_buf = ctx.buffer(mg.tree_bytes(rows, k))
+    vals, buf, tree_buf = _matrix(ctx, rows, width, k)
     root = _commit_once(ctx, buf, rows, width, k, lanes, tree_buf)
     if log_leaves <= 12:  # full check against NumPy on the small trees
         assert np.array_equal(root, mref.commit(GOLDILOCKS, vals, rows, width, k).root), "GPU Merkle root disagrees"
@@ -96,14 +107,20 @@ def bench_prove(ctx, log_rows: int, lanes: int, repeats: int, pow_bits: int) -> 
     from wgprover.prover import prove_gpu
 
     ex = get_example("power")
-    cols, pub = ex.generate(GOLDILOCKS, log_rows, np.random.default_rng(1))
+    key = ("power", log_rows)
+    if key not in _MATRICES:
+        _MATRICES[key] = ex.generate(GOLDILOCKS, log_rows, np.random.default_rng(1))
+    cols, pub = _MATRICES[key]
     params = BasefoldParams.for_security(100, pow_bits=pow_bits)
+    before = os.environ.get(lockstep.ENV)
     os.environ[lockstep.ENV] = str(lanes)  # the prover's commits read K from here
     try:
         first = prove_gpu(ctx, GOLDILOCKS, ex.air, cols, pub, params, check=False)  # warm-up
         walls, best = warm_proofs(lambda: prove_gpu(ctx, GOLDILOCKS, ex.air, cols, pub, params, check=False), repeats)
     finally:
-        del os.environ[lockstep.ENV]
+        os.environ.pop(lockstep.ENV)
+        if before is not None:
+            os.environ[lockstep.ENV] = before
     assert best.proof == first.proof
     return {"what": "prove_power16", "path": ctx.field_path, "lanes": lanes, "log_rows": log_rows,
             "seconds": float(np.median(walls)), "wall_min_s": min(walls), "gpu_phases_s": best.phases,

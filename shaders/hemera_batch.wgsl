@@ -22,7 +22,7 @@ fn hemera_permute_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_work
                         @builtin(local_invocation_index) lid: u32) {
     let t = flat_id(wid, nwg) * WG + lid;
     let n = hb_params.n;
-    let stride = (n + HEMERA_K - 1u) / HEMERA_K;
+    let stride = hemera_lane_stride(n);
     if (t >= stride) {
         return;
     }
@@ -52,18 +52,15 @@ fn hemera_permute_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_work
 @compute @workgroup_size(WG)
 fn hemera_inverse_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                         @builtin(local_invocation_index) lid: u32) {
-    let t = flat_id(wid, nwg) * WG + lid;
     let n = hb_params.n;
-    let stride = (n + HEMERA_K - 1u) / HEMERA_K;
-    if (t >= stride) {
-        return;
-    }
+    let stride = hemera_lane_stride(n);
+    let t = flat_id(wid, nwg) * WG + lid;
     var x: array<Gl, HEMERA_K>;
     for (var k = 0u; k < HEMERA_K; k = k + 1u) {
         x[k] = hb_in[min(t + k * stride, n - 1u)];
     }
     let y = hemera_inv_lanes(x);
-    for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+    for (var k = 0u; k < HEMERA_K && t < stride; k = k + 1u) {
         if (t + k * stride < n) {
             hb_out[t + k * stride] = y[k];
         }

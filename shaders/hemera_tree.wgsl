@@ -42,7 +42,7 @@ fn hemera_tree_level(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgro
     let t = flat_id(wid, nwg) * WG + lid;
     let n_in = ht_params.n_in;
     let n_out = (n_in + 1u) / 2u;
-    let stride = (n_out + HEMERA_K - 1u) / HEMERA_K;
+    let stride = hemera_lane_stride(n_out);
     if (t >= stride) {
         return;
     }

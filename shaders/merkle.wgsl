@@ -78,7 +78,7 @@ fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
                  @builtin(local_invocation_index) lid: u32) {
     let t = flat_id(wid, nwg) * WG + lid;
     let n = mk_params.n_leaves;
-    let stride = (n + HEMERA_K - 1u) / HEMERA_K;
+    let stride = hemera_lane_stride(n);
     if (t >= stride) {
         return;
     }

@@ -99,5 +99,7 @@ def source(k: int) -> str:
     """The generated WGSL for K lanes (composed before hemera_permutation.wgsl)."""
     check(k)
     head = [f"// hemera lockstep, K = {k} (wgprover/hemera/lockstep.py)",
-            f"const HEMERA_K: u32 = {k}u;", "alias HemeraLanes = array<array<Gl, 16>, HEMERA_K>;"]
+            f"const HEMERA_K: u32 = {k}u;", "alias HemeraLanes = array<array<Gl, 16>, HEMERA_K>;",
+            "// Threads of a kernel over n items: thread t takes items t + k T, T = ceil(n / K).",
+            "fn hemera_lane_stride(n: u32) -> u32 { return (n + HEMERA_K - 1u) / HEMERA_K; }"]
     return "\n".join(head + _inv_lanes(k) + _permute_lanes(k)) + "\n"
