@@ -17,6 +17,22 @@ struct HemeraBatchParams {
 
 override WG: u32 = 64u;
 
+// Whole states in and out by value: a kernel indexes its lanes by k only, so
+// the compiler can keep them in registers.
+fn hemera_batch_load(i: u32) -> array<Gl, 16> {
+    var s: array<Gl, 16>;
+    for (var j = 0u; j < 16u; j = j + 1u) {
+        s[j] = hb_in[16u * i + j];
+    }
+    return s;
+}
+
+fn hemera_batch_store(i: u32, s: array<Gl, 16>) {
+    for (var j = 0u; j < 16u; j = j + 1u) {
+        hb_out[16u * i + j] = s[j];
+    }
+}
+
 @compute @workgroup_size(WG)
 fn hemera_permute_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                         @builtin(local_invocation_index) lid: u32) {
@@ -28,10 +44,7 @@ fn hemera_permute_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_work
     }
     var st: HemeraLanes;
     for (var k = 0u; k < HEMERA_K; k = k + 1u) {
-        let base = 16u * min(t + k * stride, n - 1u);
-        for (var j = 0u; j < 16u; j = j + 1u) {
-            st[k][j] = hb_in[base + j];
-        }
+        st[k] = hemera_batch_load(min(t + k * stride, n - 1u));
     }
     for (var r = 0u; r < hb_params.reps; r = r + 1u) {
         hemera_permute_lanes(&st);
@@ -39,9 +52,7 @@ fn hemera_permute_batch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_work
     for (var k = 0u; k < HEMERA_K; k = k + 1u) {
         let i = t + k * stride;
         if (i < n) {
-            for (var j = 0u; j < 16u; j = j + 1u) {
-                hb_out[16u * i + j] = st[k][j];
-            }
+            hemera_batch_store(i, st[k]);
         }
     }
 }
