@@ -9,9 +9,12 @@ per K = permutations per thread in lockstep (wgprover/hemera/lockstep.py);
 ``commit`` shapes are log2(leaves):width:log2(rows per leaf), ``prove`` proves
 the power example (16 columns) warm, per K and path.
 Usage: python bench/hemera.py [--perm-log-n 20] [--merkle 16-22] [--file-mib 1024] [--lanes 1,2,4]
+                              [--paths portable,int64] [--commit 18:16:4,20:8:0]
                               [--sections perm,merkle,commit,prove,resident,file,sponge]
                               [--json bench/results/hemera.json]
-Lockstep A/B (H200, < 60 s): --sections perm,commit,prove --lanes 1,2,4
+Lockstep A/B on the H200, < 60 s each (docs/BENCHMARKS.md "Lockstep lanes K"):
+  --paths int64 --sections perm,commit --lanes 1,2,4   (and --paths portable)
+  --paths int64 --sections prove --lanes 1,2,4 --prove-paths int64 --prove-repeats 3
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from wgprover.field import GOLDILOCKS
 from wgprover.field import goldilocks as gl
-from wgprover.gpu import get_context
+from wgprover.gpu import get_context, prebuild
+from wgprover.gpu.dryrun import dry_twin
+from wgprover.gpu.kernel import capture
 from wgprover.gpu.timing import gpu_time
 from wgprover.hemera import gpu as hg
 from wgprover.hemera import lockstep
@@ -175,6 +180,24 @@ def bench_sponge(ctx, kib: int) -> dict:
             "us_per_perm": dt / perms * 1e6, "mb_per_s": len(data) / dt / 1e6, "method": "wall"}
 
 
+def prebuild_lanes(ctx, args, sections: set, lane_list: list[int]) -> int:
+    """Build the K-dependent hemera pipelines of every K up front, in parallel
+    (gpu/prebuild.py: each is ~1 s cold on an H200 at K = 1, more at K = 4),
+    listed by recording tiny instances on a dry twin of ``ctx``."""
+    dry = dry_twin(ctx, with_tables=True)
+    with capture(isolated=True) as sink:
+        for lanes in lane_list:
+            rec = dry.recorder()
+            if "perm" in sections:
+                hg.record_permute(rec, dry.buffer(1 << 11), dry.buffer(1 << 11), 16, 1, lanes=lanes)
+            for text in args.commit.split(",") if "commit" in sections else []:
+                _, width, k = _shape(text)
+                mg.commit(rec, GOLDILOCKS, dry.buffer((width << k) * 16 * 8), 16 << k, width, log_leaf_rows=k,
+                          lanes=lanes)
+    specs = list({s.key: s for s in sink}.values())
+    return prebuild.build(ctx, specs) if prebuild.parallel_builds(ctx) else 0
+
+
 def _shape(text: str) -> tuple[int, int, int]:
     log_leaves, width, k = (int(x) for x in text.split(":"))
     return log_leaves, width, k
@@ -222,6 +245,7 @@ def main() -> None:
     ap.add_argument("--commit", default="18:16:4,20:8:0", help="log2(leaves):width:log2(rows per leaf),...")
     ap.add_argument("--lanes", default=str(lockstep.lanes()), help="K values, e.g. 1,2,4")
     ap.add_argument("--prove-log-rows", type=int, default=20)
+    ap.add_argument("--paths", default="portable,int64", help="field paths to bench (int64 where offered)")
     ap.add_argument("--prove-paths", default="int64,portable")
     ap.add_argument("--prove-repeats", type=int, default=5)
     ap.add_argument("--pow-bits", type=int, default=16)
@@ -234,12 +258,16 @@ def main() -> None:
     sections = set(args.sections.split(","))
     lane_list = [lockstep.check(int(x)) for x in args.lanes.split(",")]
 
-    ctxs = [get_context(int64=False)]
-    if "shader-int64" in set(ctxs[0].adapter.features):
+    paths = args.paths.split(",")
+    ctxs = [get_context(int64=False)] if "portable" in paths else []
+    if "int64" in paths and "shader-int64" in set(get_context(int64=False).adapter.features):
         ctxs.append(get_context(int64=True))
     print(f"{'what':<20}{'path':<10}{'K':>3}{'size':>16}{'ms':>10}{'rate':>18}  method", flush=True)
     rows, roots = [], {}
     for ctx in ctxs:
+        t0 = time.perf_counter()
+        built = prebuild_lanes(ctx, args, sections, lane_list)
+        print(f"# {ctx.field_path}: {built} hemera pipelines built in {time.perf_counter() - t0:.1f} s", flush=True)
         for lanes in lane_list:
             for row in _lane_rows(ctx, args, sections, lanes, roots):
                 rows.append(row)
