@@ -6,9 +6,8 @@
 // wgprover's domain tag (lane 11) for leaves of Goldilocks elements.
 const HEMERA_DOMAIN_FIELD_ELEMENTS: u32 = 0x10u;
 
-// permute([l0..l3, r0..r3, 0, flags, 0, ...])[0..4]: hemera hash_node with the
-// given flags lane (PARENT = 2, PARENT | ROOT = 3).
-fn hemera_compress(l: array<Gl, 4>, r: array<Gl, 4>, flags: u32) -> array<Gl, 4> {
+// The input of hash_node: [l0..l3, r0..r3, 0, flags, 0, ...].
+fn hemera_node_state(l: array<Gl, 4>, r: array<Gl, 4>, flags: u32) -> array<Gl, 16> {
     var s = hemera_zero_state();
     s[0] = l[0];
     s[1] = l[1];
@@ -19,13 +18,15 @@ fn hemera_compress(l: array<Gl, 4>, r: array<Gl, 4>, flags: u32) -> array<Gl, 4>
     s[6] = r[2];
     s[7] = r[3];
     s[HEMERA_LANE_FLAGS] = gl_from_u32(flags);
-    hemera_permute(&s);
-    return array<Gl, 4>(s[0], s[1], s[2], s[3]);
+    return s;
 }
 
-// Field-native Merkle node: hash_node(l, r, is_root = false).
+// Field-native Merkle node: hash_node(l, r, is_root = false).  The tree
+// kernels permute hemera_node_state K at a time (hemera_tree.wgsl).
 fn hemera_node(l: array<Gl, 4>, r: array<Gl, 4>) -> array<Gl, 4> {
-    return hemera_compress(l, r, HEMERA_FLAG_PARENT);
+    var s = hemera_node_state(l, r, HEMERA_FLAG_PARENT);
+    hemera_permute(&s);
+    return array<Gl, 4>(s[0], s[1], s[2], s[3]);
 }
 
 // Initial state of hash_elements: lane 11 = domain 0x10.

@@ -47,8 +47,11 @@ fn hemera_sqr12(x: Gl) -> Gl {
     return hemera_sqr6(hemera_sqr6(x));
 }
 
-// x^(p-2) (0 -> 0) by an addition chain: 64 squarings, 9 multiplications.
-// p - 2 = (2^31 - 1) 2^33 + (2^32 - 1); t_k = x^(2^k - 1).
+// x^(p-2) (0 -> 0) by an addition chain: 63 squarings, 9 multiplications
+// (the bit length of p - 2 is 64, so no chain has fewer squarings).
+// p - 2 = (2^31 - 1) 2^33 + (2^32 - 1); t_k = x^(2^k - 1).  t32 = t31^2 x
+// shares its squaring with t31^(2^33).  Batched K at a time by
+// hemera_inv_lanes (wgprover/hemera/lockstep.py).
 fn hemera_inv(x: Gl) -> Gl {
     let t2 = gl_mul(gl_sqr(x), x);
     let t3 = gl_mul(gl_sqr(t2), x);
@@ -57,8 +60,9 @@ fn hemera_inv(x: Gl) -> Gl {
     let t24 = gl_mul(hemera_sqr12(t12), t12);
     let t30 = gl_mul(hemera_sqr6(t24), t6);
     let t31 = gl_mul(gl_sqr(t30), x);
-    let t32 = gl_mul(gl_sqr(t31), x);
-    let t31_33 = hemera_sqr12(hemera_sqr12(hemera_sqr6(hemera_sqr3(t31))));  // t31^(2^33)
+    let t31_1 = gl_sqr(t31);
+    let t32 = gl_mul(t31_1, x);
+    let t31_33 = hemera_sqr12(hemera_sqr12(hemera_sqr6(gl_sqr(gl_sqr(t31_1)))));  // t31^(2^33)
     return gl_mul(t31_33, t32);
 }
 

@@ -32,23 +32,41 @@ fn hemera_store_cv(i: u32, d: array<Gl, 4>) {
     ht_cv[o + 3u] = d[3];
 }
 
+// Output node j (of n_out = ceil(n_in / 2)) of one level; thread t computes
+// nodes t + k T (T = ceil(n_out / K), k < K) with HEMERA_K permutations in
+// lockstep (wgprover/hemera/lockstep.py).  A lane past the end repeats the
+// last node and stores nothing; an odd last node is promoted, not hashed.
 @compute @workgroup_size(WG)
 fn hemera_tree_level(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                      @builtin(local_invocation_index) lid: u32) {
-    let j = flat_id(wid, nwg) * WG + lid;
+    let t = flat_id(wid, nwg) * WG + lid;
     let n_in = ht_params.n_in;
-    if (j >= (n_in + 1u) / 2u) {
+    let n_out = (n_in + 1u) / 2u;
+    let stride = hemera_lane_stride(n_out);
+    if (t >= stride) {
         return;
     }
-    let left = hemera_load_cv(ht_params.in_off + 2u * j);
-    if (2u * j + 1u >= n_in) {
-        hemera_store_cv(ht_params.out_off + j, left);  // odd last node: promoted
-        return;
-    }
-    let right = hemera_load_cv(ht_params.in_off + 2u * j + 1u);
     var flags = HEMERA_FLAG_PARENT;
     if (ht_params.root != 0u && n_in == 2u) {
         flags = flags | HEMERA_FLAG_ROOT;
     }
-    hemera_store_cv(ht_params.out_off + j, hemera_compress(left, right, flags));
+    var st: HemeraLanes;
+    for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+        let j = min(t + k * stride, n_out - 1u);
+        let right = min(2u * j + 1u, n_in - 1u);
+        st[k] = hemera_node_state(hemera_load_cv(ht_params.in_off + 2u * j),
+                                  hemera_load_cv(ht_params.in_off + right), flags);
+    }
+    hemera_permute_lanes(&st);
+    for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+        let j = t + k * stride;
+        if (j >= n_out) {
+            continue;
+        }
+        var d = array<Gl, 4>(st[k][0], st[k][1], st[k][2], st[k][3]);
+        if (2u * j + 1u >= n_in) {
+            d = hemera_load_cv(ht_params.in_off + 2u * j);  // odd last node: promoted
+        }
+        hemera_store_cv(ht_params.out_off + j, d);
+    }
 }

@@ -51,51 +51,75 @@ fn merkle_lane(leaf: u32, e: u32, m: u32) -> Gl {
     return fe_to_gl(merkle_elem(leaf, e));
 }
 
+// s with lanes 0..8 += block b of leaf `leaf` (m elements; lanes past m add 0).
+fn merkle_absorb(s: array<Gl, 16>, leaf: u32, b: u32, m: u32) -> array<Gl, 16> {
+    let e = 8u * b;
+    var o = s;
+    o[0] = gl_add(s[0], merkle_lane(leaf, e, m));
+    o[1] = gl_add(s[1], merkle_lane(leaf, e + 1u, m));
+    o[2] = gl_add(s[2], merkle_lane(leaf, e + 2u, m));
+    o[3] = gl_add(s[3], merkle_lane(leaf, e + 3u, m));
+    o[4] = gl_add(s[4], merkle_lane(leaf, e + 4u, m));
+    o[5] = gl_add(s[5], merkle_lane(leaf, e + 5u, m));
+    o[6] = gl_add(s[6], merkle_lane(leaf, e + 6u, m));
+    o[7] = gl_add(s[7], merkle_lane(leaf, e + 7u, m));
+    return o;
+}
+
 // Leaf digests: hash_elements of the m = 2^k * width * d elements of each leaf.
+// Thread t hashes leaves t + k T (T = ceil(L / K), k < K) with HEMERA_K
+// sponges in lockstep (wgprover/hemera/lockstep.py; consecutive threads read
+// consecutive rows); a lane past the end repeats leaf L - 1 and stores nothing.
 // A dispatch absorbs blocks [blk_lo, blk_hi) of the ceil(m / 8) blocks; between
 // dispatches of one leaf the sponge state waits in mk_out_gl[16 leaf ..] (only
 // for very wide leaves: see MAX_PERMS_PER_INVOCATION in hemera/gpu.py).
 @compute @workgroup_size(WG)
 fn merkle_leaves(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-    let leaf = flat_id(wid, nwg) * WG + lid;
-    if (leaf >= mk_params.n_leaves) {
+    let t = flat_id(wid, nwg) * WG + lid;
+    let n = mk_params.n_leaves;
+    let stride = hemera_lane_stride(n);
+    if (t >= stride) {
         return;
     }
     let m = (mk_params.width * mk_params.d) << mk_params.log_leaf_rows;
     let nblocks = max(1u, (m + 7u) / 8u);
-    var s = hemera_elements_init();
-    if (mk_params.blk_lo > 0u) {
-        for (var j = 0u; j < 16u; j = j + 1u) {
-            s[j] = mk_out_gl[16u * leaf + j];
+    var st: HemeraLanes;
+    for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+        st[k] = hemera_elements_init();
+        if (mk_params.blk_lo > 0u) {
+            let leaf = min(t + k * stride, n - 1u);
+            for (var j = 0u; j < 16u; j = j + 1u) {
+                st[k][j] = mk_out_gl[16u * leaf + j];
+            }
         }
     }
     for (var b = mk_params.blk_lo; b < mk_params.blk_hi; b = b + 1u) {
-        let e = 8u * b;
-        s[0] = gl_add(s[0], merkle_lane(leaf, e, m));
-        s[1] = gl_add(s[1], merkle_lane(leaf, e + 1u, m));
-        s[2] = gl_add(s[2], merkle_lane(leaf, e + 2u, m));
-        s[3] = gl_add(s[3], merkle_lane(leaf, e + 3u, m));
-        s[4] = gl_add(s[4], merkle_lane(leaf, e + 4u, m));
-        s[5] = gl_add(s[5], merkle_lane(leaf, e + 5u, m));
-        s[6] = gl_add(s[6], merkle_lane(leaf, e + 6u, m));
-        s[7] = gl_add(s[7], merkle_lane(leaf, e + 7u, m));
-        if (b + 1u == nblocks) {
-            s[HEMERA_LANE_LENGTH] = gl_from_u32(m);
+        for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+            st[k] = merkle_absorb(st[k], min(t + k * stride, n - 1u), b, m);
+            if (b + 1u == nblocks) {
+                st[k][HEMERA_LANE_LENGTH] = gl_from_u32(m);
+            }
         }
-        hemera_permute(&s);
+        hemera_permute_lanes(&st);
     }
-    if (mk_params.blk_hi < nblocks) {
-        for (var j = 0u; j < 16u; j = j + 1u) {
-            mk_out_gl[16u * leaf + j] = s[j];
+    for (var k = 0u; k < HEMERA_K; k = k + 1u) {
+        let leaf = t + k * stride;
+        if (leaf >= n) {
+            continue;
         }
-        return;
+        if (mk_params.blk_hi < nblocks) {
+            for (var j = 0u; j < 16u; j = j + 1u) {
+                mk_out_gl[16u * leaf + j] = st[k][j];
+            }
+        } else {
+            let o = 4u * leaf;
+            mk_tree[o] = st[k][0];
+            mk_tree[o + 1u] = st[k][1];
+            mk_tree[o + 2u] = st[k][2];
+            mk_tree[o + 3u] = st[k][3];
+        }
     }
-    let o = 4u * leaf;
-    mk_tree[o] = s[0];
-    mk_tree[o + 1u] = s[1];
-    mk_tree[o + 2u] = s[2];
-    mk_tree[o + 3u] = s[3];
 }
 
 // Sibling paths: thread (q, l) copies the level-l sibling of query q's leaf to

@@ -12,9 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from wgprover.cli.app import GpuChoice
 from wgprover.field import goldilocks as gl
+from wgprover.gpu.errors import InputError
 from wgprover.gpu import get_context
 from wgprover.hemera import gpu as G
+from wgprover.hemera import lockstep
 from wgprover.hemera import params as hp
 from wgprover.hemera import reference as R
 
@@ -41,6 +44,94 @@ def test_permutation_gpu_vs_numpy(any_ctx, rng):
     assert np.array_equal(G.permute(any_ctx, states), R.permute(states))
     with pytest.raises(ValueError, match="non-canonical"):
         G.permute(any_ctx, np.full((1, 16), P, dtype=np.uint64))
+
+
+def _mat_inv(m: np.ndarray) -> list[list[int]]:
+    """Inverse of a square matrix mod p (Gauss-Jordan on Python ints)."""
+    n = len(m)
+    a = [[int(v) % P for v in row] + [int(i == j) for j in range(n)] for i, row in enumerate(m)]
+    for c in range(n):
+        piv = next(r for r in range(c, n) if a[r][c])
+        a[c], a[piv] = a[piv], a[c]
+        f = pow(a[c][c], P - 2, P)
+        a[c] = [v * f % P for v in a[c]]
+        for r in range(n):
+            if r != c and a[r][c]:
+                g = a[r][c]
+                a[r] = [(v - g * w) % P for v, w in zip(a[r], a[c])]
+    return [row[n:] for row in a]
+
+
+def _apply(m: list[list[int]], s: list[int]) -> list[int]:
+    return [sum(x * y for x, y in zip(row, s)) % P for row in m]
+
+
+def zero_inversion_states(rng, rounds) -> np.ndarray:
+    """For each partial round q, a state whose lane 0 is 0 when round q inverts
+    it (the permutation run backwards from there), so the lockstep inversion
+    meets real zeros next to nonzero lanes."""
+    me_inv, mi_inv = _mat_inv(hp.external_matrix()), _mat_inv(hp.internal_matrix())
+    root7 = pow(7, -1, P - 1)  # x -> x^7 is a bijection: gcd(7, p - 1) = 1
+    full, part = hp.rc_full().tolist(), hp.rc_partial().tolist()
+    out = []
+    for q in rounds:
+        s = [int(v) for v in gl.random(rng, 16)]
+        s[0] = (P - part[q]) % P
+        for r in reversed(range(q)):
+            s = _apply(mi_inv, s)
+            s[0] = (pow(s[0], P - 2, P) - part[r]) % P
+        for r in reversed(range(hp.ROUNDS_F_HALF)):
+            s = [(pow(v, root7, P) - c) % P for v, c in zip(_apply(me_inv, s), full[r])]
+        out.append(_apply(me_inv, s))
+    return np.array(out, dtype=np.uint64)
+
+
+def test_zero_inversion_states_reach_zero(rng):
+    """The construction above really puts a 0 into partial round q's inversion."""
+    states = zero_inversion_states(rng, [0, 5, 15])
+    s = R.external_linear(states)
+    for r in range(hp.ROUNDS_F_HALF):
+        s = R._full_round(s, hp.rc_full()[r])
+    got = []
+    for q in range(hp.ROUNDS_P):
+        got.append(gl.add(gl.check(R.lanes.canonical(s[:, 0]), "lane"), np.uint64(hp.rc_partial()[q])))
+        s = R._partial_round(s, int(hp.rc_partial()[q]))
+    got = np.array(got)
+    assert [got[q, i] for i, q in enumerate([0, 5, 15])] == [0, 0, 0]
+
+
+@pytest.mark.parametrize("lanes", lockstep.LANES_CHOICES)
+def test_permutation_lanes_gpu_vs_numpy(any_ctx, rng, lanes):
+    """K states per thread in lockstep: edge states, states whose partial-round
+    inversion meets 0 in every lane position, random ones; a count that is
+    not a multiple of K."""
+    zeros = zero_inversion_states(rng, [0, 1, 7, 15, 3])
+    states = np.concatenate([edge_states(), zeros, gl.random(rng, (2 * lanes + 1, 16)), zeros[::-1]])
+    assert np.array_equal(G.permute(any_ctx, states, lanes=lanes), R.permute(states))
+
+
+@pytest.mark.parametrize("lanes", lockstep.LANES_CHOICES)
+def test_inverse_gpu_vs_numpy(any_ctx, rng, lanes):
+    """hemera_inv_lanes (Montgomery's trick, 0 -> 0): zeros in every lane
+    position and all-zero groups, p - 1, 1, random values."""
+    edge = np.array([0, 1, P - 1, P - 2, 2**32 - 1, 2**32, 2**63], dtype=np.uint64)
+    x = np.concatenate([edge, np.zeros(2 * lanes, np.uint64), gl.random(rng, 8 * lanes + 3)])
+    x[rng.integers(0, x.size, x.size // 3)] = 0
+    assert np.array_equal(G.inverse(any_ctx, x, lanes=lanes), R.inverse(x))
+
+
+def test_lanes_setting(monkeypatch):
+    monkeypatch.setenv(lockstep.ENV, "4")
+    assert lockstep.lanes() == 4
+    monkeypatch.setenv(lockstep.ENV, "")
+    assert lockstep.lanes() == lockstep.DEFAULT_LANES
+    monkeypatch.setenv(lockstep.ENV, "3")
+    with pytest.raises(InputError, match="WGPROVER_HEMERA_LANES='3'"):
+        lockstep.lanes()
+    with pytest.raises(InputError, match="must be one of 1, 2, 4"):  # the CLI refuses it up front (exit 2)
+        GpuChoice(None, None, None, None).checked()
+    with pytest.raises(ValueError, match="must be one of"):
+        lockstep.check(16)
 
 
 def test_permutation_repeated(ctx, rng):

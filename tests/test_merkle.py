@@ -8,6 +8,7 @@ import pytest
 
 from wgprover.field import BABYBEAR, GOLDILOCKS
 from wgprover.gpu import get_context
+from wgprover.hemera import lockstep
 from wgprover.hemera import reference as H
 from wgprover.merkle import gpu as MG
 from wgprover.merkle import reference as MR
@@ -97,13 +98,14 @@ def test_reference_shape_errors():
         MR.commit(BABYBEAR, np.full(4, BABYBEAR.p, np.uint32), 4, 1)
 
 
-def _gpu_commit_and_open(ctx, field, vals, rows, width, k, d, indices):
+def _gpu_commit_and_open(ctx, field, vals, rows, width, k, d, indices, lanes=None):
     esize = np.dtype(field.dtype).itemsize
     pad = np.zeros(3, dtype=field.dtype)  # the matrix sits at a nonzero offset
     mat = ctx.upload(np.concatenate([pad, vals]))
     idx = ctx.upload(np.concatenate([np.zeros(1, np.uint32), np.asarray(indices, np.uint32)]))
     rec = ctx.recorder()
-    tree = MG.commit(rec, field, mat, rows, width, log_leaf_rows=k, elems_per_entry=d, mat_offset=3 * esize)
+    tree = MG.commit(rec, field, mat, rows, width, log_leaf_rows=k, elems_per_entry=d, mat_offset=3 * esize,
+                     lanes=lanes)
     count = len(indices)
     paths = ctx.buffer(32 + count * max(tree.height, 1) * 32)
     leaves = ctx.buffer(esize * (4 + count * tree.leaf_size))
@@ -176,3 +178,25 @@ def test_gpu_wide_leaves_split(ctx, rng, monkeypatch):
     _, levels, _, _ = _gpu_commit_and_open(ctx, GOLDILOCKS, vals, rows, width, k, 1, [1])
     want = MR.commit(GOLDILOCKS, vals, rows, width, k)
     assert all(np.array_equal(a, b) for a, b in zip(levels, want.levels))
+
+
+@pytest.mark.parametrize("lanes", lockstep.LANES_CHOICES)
+@pytest.mark.parametrize("int64", [False, True], ids=["portable", "int64"])
+def test_gpu_commit_lanes(rng, monkeypatch, lanes, int64):
+    """K leaves (and tree nodes) per thread in lockstep == the NumPy reference,
+    on both paths: leaf counts below, at and above K (lanes past the end), edge
+    values (0, p - 1) in the matrix, and wide leaves split over dispatches."""
+    from wgprover.hemera import gpu as hemera_gpu
+
+    ctx = get_context(int64=int64)
+    edge = GOLDILOCKS.base.edge_values()
+    for rows, width, k in [(2, 3, 0), (16, 2, 1), (64, 5, 0)]:
+        vals = GOLDILOCKS.base.random(rng, rows * width)
+        vals[rng.integers(0, vals.size, vals.size // 2)] = edge[rng.integers(0, edge.size, vals.size // 2)]
+        _, levels, _, _ = _gpu_commit_and_open(ctx, GOLDILOCKS, vals, rows, width, k, 1, [1], lanes=lanes)
+        want = MR.commit(GOLDILOCKS, vals, rows, width, k)
+        assert all(np.array_equal(a, b) for a, b in zip(levels, want.levels)), (rows, width, k)
+    monkeypatch.setattr(hemera_gpu, "MAX_PERMS_PER_INVOCATION", 3)
+    vals = GOLDILOCKS.base.random(rng, 64 * 16)  # 16 leaves of 64 elements: 8 blocks -> 3 dispatches
+    _, levels, _, _ = _gpu_commit_and_open(ctx, GOLDILOCKS, vals, 64, 16, 2, 1, [1], lanes=lanes)
+    assert np.array_equal(levels[-1][0], MR.commit(GOLDILOCKS, vals, 64, 16, 2).root)

@@ -90,6 +90,9 @@ class GpuChoice:
             raise CliError(f"WGPROVER_INT64 must be auto, 0 or 1, not {int64!r}")
         from ..gpu.context import binding_cap
         from ..gpu.errors import GpuUnavailable
+        from ..hemera import lockstep
+
+        lockstep.lanes()  # a bad WGPROVER_HEMERA_LANES is bad input (exit 2), refused before any work
 
         try:
             binding_cap()

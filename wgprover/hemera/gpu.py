@@ -4,6 +4,9 @@ WGSL: shaders/hemera_permutation.wgsl (the permutation, constants at
 @group(1) @binding(0)), hemera_field.wgsl (field-native helpers),
 hemera_batch.wgsl, hemera_sponge.wgsl, hemera_tree.wgsl.
 NumPy twins: the functions of the same name in ``reference.py``.
+The batched kernels (permutations, tree levels) run ``lanes`` = K permutations
+per thread in lockstep (``lockstep.py``); ``lanes=None`` means
+``lockstep.lanes()`` (WGPROVER_HEMERA_LANES or the default).
 
 ``record_*`` functions only record into a :class:`~wgprover.gpu.recorder.Recorder`;
 the others upload, submit and read back (one host sync each).
@@ -17,6 +20,7 @@ import numpy as np
 
 from ..gpu.recorder import u32s as _u32
 from ..gpu.tables import declare
+from . import lockstep
 from . import params as hp
 from . import reference as ref
 
@@ -48,14 +52,27 @@ def tables(ctx):
     return HEMERA_RC.get(ctx)
 
 
-def kernel(ctx, file: str, entry: str, field=None, wg: int = WG):
-    """A hemera kernel (constants registered on first use)."""
+def kernel(ctx, file: str, entry: str, field=None, wg: int = WG, lanes: int | None = None):
+    """A hemera kernel (constants registered on first use).  With ``lanes``
+    (the files written against hemera_permute_lanes) the lockstep code for K =
+    lanes is generated into it."""
     tables(ctx)
-    return ctx.kernel(field, PERM_FILES + [file], entry, {"WG": wg})
+    generated = None if lanes is None else lockstep.source(lanes)
+    return ctx.kernel(field, PERM_FILES + [file], entry, {"WG": wg}, generated=generated)
+
+
+def lanes_or_default(lanes: int | None) -> int:
+    """K: ``lanes`` if given, else lockstep.lanes()."""
+    return lockstep.lanes() if lanes is None else lockstep.check(lanes)
 
 
 def _groups(n: int, wg: int = WG) -> int:
     return (int(n) + wg - 1) // wg
+
+
+def lane_groups(n: int, lanes: int) -> int:
+    """Workgroups for n items hashed ``lanes`` per thread."""
+    return _groups(-(-int(n) // lanes))
 
 
 def _lohi(x: int) -> tuple[int, int]:
@@ -66,15 +83,16 @@ def _lohi(x: int) -> tuple[int, int]:
 # batched permutation
 # ---------------------------------------------------------------------------
 
-def record_permute(rec, in_buf, out_buf, n: int, reps: int = 1) -> None:
+def record_permute(rec, in_buf, out_buf, n: int, reps: int = 1, lanes: int | None = None) -> None:
     """Record ``reps`` permutations of n states (16 Goldilocks each) in_buf -> out_buf."""
     if not 1 <= reps <= MAX_PERMS_PER_INVOCATION:
         raise ValueError(f"reps must be in 1..{MAX_PERMS_PER_INVOCATION}")
-    k = kernel(rec.ctx, "hemera_batch", "hemera_permute_batch")
-    rec.dispatch(k, [in_buf, out_buf, _u32(n, reps)], _groups(n))
+    lanes = lanes_or_default(lanes)
+    k = kernel(rec.ctx, "hemera_batch", "hemera_permute_batch", lanes=lanes)
+    rec.dispatch(k, [in_buf, out_buf, _u32(n, reps)], lane_groups(n, lanes))
 
 
-def permute(ctx, states: np.ndarray) -> np.ndarray:
+def permute(ctx, states: np.ndarray, lanes: int | None = None) -> np.ndarray:
     """GPU twin of reference.permute: states (..., 16) canonical uint64."""
     from wgprover.field import goldilocks as gl
 
@@ -88,9 +106,27 @@ def permute(ctx, states: np.ndarray) -> np.ndarray:
     src = ctx.upload(flat, label="hemera-in")
     dst = ctx.buffer(flat.nbytes, label="hemera-out")
     rec = ctx.recorder("hemera-permute")
-    record_permute(rec, src, dst, n)
+    record_permute(rec, src, dst, n, lanes=lanes)
     rec.submit()
     return ctx.read(dst, np.uint64, flat.size).reshape(s.shape)
+
+
+def inverse(ctx, x: np.ndarray, lanes: int | None = None) -> np.ndarray:
+    """GPU twin of reference.inverse (x^(p-2), 0 -> 0) through the partial rounds'
+    K-lane Montgomery inversion (hemera_batch.wgsl::hemera_inverse_batch)."""
+    from wgprover.field import goldilocks as gl
+
+    flat = np.ascontiguousarray(gl.check(np.asarray(x), "hemera lane").reshape(-1))
+    if flat.size == 0:
+        return flat.reshape(np.shape(x))
+    lanes = lanes_or_default(lanes)
+    src = ctx.upload(flat, label="hemera-inv-in")
+    dst = ctx.buffer(flat.nbytes, label="hemera-inv-out")
+    rec = ctx.recorder("hemera-inverse")
+    k = kernel(ctx, "hemera_batch", "hemera_inverse_batch", lanes=lanes)
+    rec.dispatch(k, [src, dst, _u32(flat.size, 1)], lane_groups(flat.size, lanes))
+    rec.submit()
+    return ctx.read(dst, np.uint64, flat.size).reshape(np.shape(x))
 
 
 def _write(ctx, buf, piece: memoryview) -> None:
@@ -233,22 +269,24 @@ def record_leaves(rec, data_buf, word_off: int, nbytes: int, cv_buf, cv_off: int
     return n
 
 
-def record_tree_level(rec, cv_buf, in_off: int, n_in: int, out_off: int, root: bool) -> int:
+def record_tree_level(rec, cv_buf, in_off: int, n_in: int, out_off: int, root: bool,
+                      lanes: int | None = None) -> int:
     """Record one tree level (digest indices); returns the output node count."""
-    k = kernel(rec.ctx, "hemera_tree", "hemera_tree_level")
+    lanes = lanes_or_default(lanes)
+    k = kernel(rec.ctx, "hemera_tree", "hemera_tree_level", lanes=lanes)
     n_out = (n_in + 1) // 2
-    rec.dispatch(k, [cv_buf, _u32(in_off, n_in, out_off, 1 if root else 0)], _groups(n_out))
+    rec.dispatch(k, [cv_buf, _u32(in_off, n_in, out_off, 1 if root else 0)], lane_groups(n_out, lanes))
     return n_out
 
 
-def record_reduce(rec, cv_buf, off: int, n: int, scratch_off: int, root: bool) -> int:
+def record_reduce(rec, cv_buf, off: int, n: int, scratch_off: int, root: bool, lanes: int | None = None) -> int:
     """Record the left-balanced reduction of digests [off, off + n) of cv_buf.
     Each level is written after the previous one from digest ``scratch_off`` on
     (at most n + log2(n) digests); returns the digest index of the result.
     ``root`` puts PARENT | ROOT on the final compression (n >= 2)."""
     pos, out = off, scratch_off
     while n > 1:
-        m = record_tree_level(rec, cv_buf, pos, n, out, root)
+        m = record_tree_level(rec, cv_buf, pos, n, out, root, lanes)
         pos, out, n = out, out + m, m
     return pos
 

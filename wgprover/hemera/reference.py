@@ -99,7 +99,8 @@ def _inverse_ints(x: np.ndarray) -> np.ndarray:
 
 
 def inverse(x: np.ndarray) -> np.ndarray:
-    """x^(p-2) (so 0 -> 0) by the addition chain the WGSL uses (64 squarings, 9 muls).
+    """x^(p-2) (so 0 -> 0) by the addition chain of the WGSL's hemera_inv (64 squarings
+    here, 9 muls; the WGSL takes t32 from t31's first squaring: 63).
 
     p - 2 = 0xFFFFFFFE_FFFFFFFF = (2^31 - 1) * 2^33 + (2^32 - 1); with
     t_k = x^(2^k - 1): t2, t3, t6, t12, t24, t30, t31, t32, then t31^(2^33) * t32.

@@ -17,6 +17,7 @@ from wgprover.gpu.device_table import DeviceTable
 from wgprover.gpu.recorder import u32s
 from wgprover.gpu.table_wgsl import Bindings, TableShape
 from wgprover.hemera import gpu as hemera_gpu
+from wgprover.hemera import lockstep
 
 from .reference import check_shape
 
@@ -73,21 +74,25 @@ MK_OTHER = ("var<storage, read_write> mk_tree: array<Gl>", "var<storage, read> m
             "var<uniform> mk_params: MerkleParams")  # shaders/merkle.wgsl's bindings after mk_mat's
 
 
-def _kernel(ctx, field: Field, entry: str, shape: TableShape | None = None, what: str = "Merkle matrix"):
+def _kernel(ctx, field: Field, entry: str, shape: TableShape | None = None, what: str = "Merkle matrix",
+            lanes: int = 1):
     """A merkle.wgsl kernel reading a matrix cut as ``shape`` (in Fe units:
     table_access.fe_shape; None: one segment) through the generated mk_mat
-    accessor (gpu/table_wgsl.py)."""
+    accessor (gpu/table_wgsl.py).  ``lanes``: leaves hashed per thread by
+    merkle_leaves (hemera/lockstep.py); the other kernels hash nothing and
+    keep K = 1."""
     hemera_gpu.tables(ctx)
     b = Bindings().table("mk_mat", "Fe", shape or TableShape.whole(1))
     for text in MK_OTHER:
         b.var(text)
     table_access.check_binding_count(ctx, b, 1, what)  # + HEMERA_RC in group 1
-    return ctx.kernel(field, hemera_gpu.PERM_FILES + ["merkle"], entry, {"WG": WG}, generated=b.source())
+    generated = b.source() + "\n" + lockstep.source(lanes)
+    return ctx.kernel(field, hemera_gpu.PERM_FILES + ["merkle"], entry, {"WG": WG}, generated=generated)
 
 
-def _mat_kernel(ctx, field: Field, entry: str, mat: DeviceTable):
+def _mat_kernel(ctx, field: Field, entry: str, mat: DeviceTable, lanes: int = 1):
     return _kernel(ctx, field, entry, table_access.fe_shape(mat, np.dtype(field.dtype).itemsize),
-                   f"Merkle matrix {mat.label!r}")
+                   f"Merkle matrix {mat.label!r}", lanes)
 
 
 def _params(tree: MerkleTree, idx_off: int = 0, count: int = 0, out_off: int = 0,
@@ -121,7 +126,7 @@ def _as_table(ctx, mat, rows: int, width: int, elem_bytes: int, mat_offset: int)
 
 
 def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: int = 0,
-           elems_per_entry: int = 1, mat_offset: int = 0, tree_buf=None) -> MerkleTree:
+           elems_per_entry: int = 1, mat_offset: int = 0, tree_buf=None, lanes: int | None = None) -> MerkleTree:
     """Record the Merkle commitment of a column-major matrix: ``mat_buf`` is a
     buffer or a DeviceTable whose segments the leaf kernel reads in place.
 
@@ -129,6 +134,7 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
     coefficients are hashed with hemera hash_elements, then every level is
     compressed with hash_node, all into one tree buffer (allocated unless
     ``tree_buf`` is given).  The root digest ends at ``tree.root_offset``.
+    ``lanes``: sponges / nodes per thread (hemera/gpu.py lanes_or_default).
     """
     ctx = rec.ctx
     n = check_shape(rows, width, log_leaf_rows, elems_per_entry)
@@ -140,25 +146,26 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    k = _mat_kernel(ctx, field, "merkle_leaves", mat)
+    lanes = hemera_gpu.lanes_or_default(lanes)
+    k = _mat_kernel(ctx, field, "merkle_leaves", mat, lanes)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
     states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
         rec.dispatch(k, [*mat.bindings(), tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
-                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], (n + WG - 1) // WG)
+                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], hemera_gpu.lane_groups(n, lanes))
     offs = tree.level_offsets
     for lvl in range(tree.height):
-        hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False)
+        hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False, lanes=lanes)
     return tree
 
 
 def kernel_variants(ctx, field: Field, shape: TableShape) -> None:
     """Build the kernels that read a matrix cut as ``shape`` (Fe units), for
     ``wgprove shaders`` (gpu/export.py)."""
-    for entry in ("merkle_leaves", "merkle_open_leaves"):
-        _kernel(ctx, field, entry, shape)
+    _kernel(ctx, field, "merkle_leaves", shape, lanes=lockstep.lanes())
+    _kernel(ctx, field, "merkle_open_leaves", shape)
 
 
 def open_paths(rec, tree: MerkleTree, indices_buf, indices_offset: int, count: int,
