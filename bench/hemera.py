@@ -243,7 +243,7 @@ def main() -> None:
     ap.add_argument("--perm-reps", type=int, default=4)
     ap.add_argument("--merkle", default="16-22", help="range of log2(leaves), 8 columns, one row per leaf")
     ap.add_argument("--commit", default="18:16:4,20:8:0", help="log2(leaves):width:log2(rows per leaf),...")
-    ap.add_argument("--lanes", default=str(lockstep.lanes()), help="K values, e.g. 1,2,4")
+    ap.add_argument("--lanes", default="1,2", help="K values, e.g. 1,2,4 (default: each path's default, int64 1, portable 2)")
     ap.add_argument("--prove-log-rows", type=int, default=20)
     ap.add_argument("--paths", default="portable,int64", help="field paths to bench (int64 where offered)")
     ap.add_argument("--prove-paths", default="int64,portable")

@@ -123,8 +123,9 @@ def test_inverse_gpu_vs_numpy(any_ctx, rng, lanes):
 def test_lanes_setting(monkeypatch):
     monkeypatch.setenv(lockstep.ENV, "4")
     assert lockstep.lanes() == 4
+    assert lockstep.lanes("int64") == 4
     monkeypatch.setenv(lockstep.ENV, "")
-    assert lockstep.lanes() == lockstep.DEFAULT_LANES
+    assert lockstep.lanes("int64") == 1 and lockstep.lanes("portable") == 2  # measured defaults (lockstep.py)
     monkeypatch.setenv(lockstep.ENV, "3")
     with pytest.raises(InputError, match="WGPROVER_HEMERA_LANES='3'"):
         lockstep.lanes()

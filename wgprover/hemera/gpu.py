@@ -6,7 +6,7 @@ hemera_batch.wgsl, hemera_sponge.wgsl, hemera_tree.wgsl.
 NumPy twins: the functions of the same name in ``reference.py``.
 The batched kernels (permutations, tree levels) run ``lanes`` = K permutations
 per thread in lockstep (``lockstep.py``); ``lanes=None`` means
-``lockstep.lanes()`` (WGPROVER_HEMERA_LANES or the default).
+``lockstep.lanes(ctx.field_path)`` (WGPROVER_HEMERA_LANES or the path's default).
 
 ``record_*`` functions only record into a :class:`~wgprover.gpu.recorder.Recorder`;
 the others upload, submit and read back (one host sync each).
@@ -61,9 +61,9 @@ def kernel(ctx, file: str, entry: str, field=None, wg: int = WG, lanes: int | No
     return ctx.kernel(field, PERM_FILES + [file], entry, {"WG": wg}, generated=generated)
 
 
-def lanes_or_default(lanes: int | None) -> int:
-    """K: ``lanes`` if given, else lockstep.lanes()."""
-    return lockstep.lanes() if lanes is None else lockstep.check(lanes)
+def lanes_or_default(lanes: int | None, ctx) -> int:
+    """K: ``lanes`` if given, else lockstep.lanes() for the context's field path."""
+    return lockstep.lanes(ctx.field_path) if lanes is None else lockstep.check(lanes)
 
 
 def _groups(n: int, wg: int = WG) -> int:
@@ -87,7 +87,7 @@ def record_permute(rec, in_buf, out_buf, n: int, reps: int = 1, lanes: int | Non
     """Record ``reps`` permutations of n states (16 Goldilocks each) in_buf -> out_buf."""
     if not 1 <= reps <= MAX_PERMS_PER_INVOCATION:
         raise ValueError(f"reps must be in 1..{MAX_PERMS_PER_INVOCATION}")
-    lanes = lanes_or_default(lanes)
+    lanes = lanes_or_default(lanes, rec.ctx)
     k = kernel(rec.ctx, "hemera_batch", "hemera_permute_batch", lanes=lanes)
     rec.dispatch(k, [in_buf, out_buf, _u32(n, reps)], lane_groups(n, lanes))
 
@@ -119,7 +119,7 @@ def inverse(ctx, x: np.ndarray, lanes: int | None = None) -> np.ndarray:
     flat = np.ascontiguousarray(gl.check(np.asarray(x), "hemera lane").reshape(-1))
     if flat.size == 0:
         return flat.reshape(np.shape(x))
-    lanes = lanes_or_default(lanes)
+    lanes = lanes_or_default(lanes, ctx)
     src = ctx.upload(flat, label="hemera-inv-in")
     dst = ctx.buffer(flat.nbytes, label="hemera-inv-out")
     rec = ctx.recorder("hemera-inverse")
@@ -272,7 +272,7 @@ def record_leaves(rec, data_buf, word_off: int, nbytes: int, cv_buf, cv_off: int
 def record_tree_level(rec, cv_buf, in_off: int, n_in: int, out_off: int, root: bool,
                       lanes: int | None = None) -> int:
     """Record one tree level (digest indices); returns the output node count."""
-    lanes = lanes_or_default(lanes)
+    lanes = lanes_or_default(lanes, rec.ctx)
     k = kernel(rec.ctx, "hemera_tree", "hemera_tree_level", lanes=lanes)
     n_out = (n_in + 1) // 2
     rec.dispatch(k, [cv_buf, _u32(in_off, n_in, out_off, 1 if root else 0)], lane_groups(n_out, lanes))

@@ -27,16 +27,20 @@ import os
 from wgprover.gpu.errors import InputError
 
 LANES_CHOICES = (1, 2, 4)
-DEFAULT_LANES = 2
+# K per field path, measured on the H200 (docs/BENCHMARKS.md "Lockstep lanes K"):
+# on the portable path K = 2 commits power 16 x 2^20 in 78 instead of 103 ms;
+# with shader-int64, K = 2 is slower (55 against 43 ms), so int64 keeps K = 1.
+DEFAULT_LANES = {"int64": 1, "portable": 2}
 ENV = "WGPROVER_HEMERA_LANES"
 
 
-def lanes() -> int:
+def lanes(path: str = "portable") -> int:
     """K from WGPROVER_HEMERA_LANES (read at every call, so a benchmark may
-    switch it between proofs), else DEFAULT_LANES."""
+    switch it between proofs), else the default for the field ``path``
+    ("int64" or "portable", ``ctx.field_path``)."""
     raw = os.environ.get(ENV, "").strip()
     if not raw:
-        return DEFAULT_LANES
+        return DEFAULT_LANES[path]
     if raw not in {str(k) for k in LANES_CHOICES}:  # bad input: one line, exit 2 (README)
         raise InputError(f"{ENV}={raw!r}: must be one of {', '.join(map(str, LANES_CHOICES))}")
     return int(raw)

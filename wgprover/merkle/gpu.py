@@ -146,7 +146,7 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    lanes = hemera_gpu.lanes_or_default(lanes)
+    lanes = hemera_gpu.lanes_or_default(lanes, ctx)
     k = _mat_kernel(ctx, field, "merkle_leaves", mat, lanes)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
@@ -164,7 +164,7 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
 def kernel_variants(ctx, field: Field, shape: TableShape) -> None:
     """Build the kernels that read a matrix cut as ``shape`` (Fe units), for
     ``wgprove shaders`` (gpu/export.py)."""
-    _kernel(ctx, field, "merkle_leaves", shape, lanes=lockstep.lanes())
+    _kernel(ctx, field, "merkle_leaves", shape, lanes=lockstep.lanes(ctx.field_path))
     _kernel(ctx, field, "merkle_open_leaves", shape)
 
 
