@@ -108,12 +108,17 @@ def pow7(x: np.ndarray) -> np.ndarray:
 
 
 def combine(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
-    """(hi 2^32 + lo) mod p for hi, lo < 2^41, canonical; overwrites lo:
-    with hi = a 2^32 + b, hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32."""
+    """(hi 2^32 + lo) mod p for hi, lo < 2^41, canonical; overwrites both."""
+    return canonical(combine_lazy(hi, lo))
+
+
+def combine_lazy(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """(hi 2^32 + lo) mod p for hi, lo < 2^41, lazily reduced; overwrites both,
+    returns hi: with hi = a 2^32 + b, hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32."""
     a = hi >> S32
     a *= EPS
     lo += a  # < 2^41 + 2^9 2^32
     hi <<= S32  # b 2^32
     hi += lo
     hi += _eps_where(hi < lo)  # wraps at most once
-    return canonical(hi)
+    return hi

@@ -44,6 +44,28 @@ def inverse_int(x: int) -> int:
     return pow(x, -1, P) if x else 0
 
 
+def inverse_batch(vals: list[int]) -> list[int]:
+    """``inverse_int`` of every canonical value (0 -> 0) by Montgomery's trick:
+    prefix products, one modular inverse, then back to front
+    inv_i = pre_i (x_i ... x_n)^-1. Zeros are inverted as 1 and set back to 0
+    afterwards, so the loops carry no branch (~0.55 us a value)."""
+    given, has_zero = vals, 0 in vals
+    if has_zero:
+        vals = [v or 1 for v in vals]
+    p, pre, acc = P, [], 1
+    for v in vals:
+        pre.append(acc)
+        acc = acc * v % p
+    inv = pow(acc, -1, p)
+    out = [0] * len(vals)
+    for i in range(len(vals) - 1, -1, -1):
+        out[i] = inv * pre[i] % p
+        inv = inv * vals[i] % p
+    if has_zero:
+        out = [o if v else 0 for o, v in zip(out, given)]
+    return out
+
+
 def permute_int(state) -> list[int]:
     """The hemera permutation of one 16-lane state (ints or uint64 array);
     canonical outputs. Lanes may exceed p between rounds (see _external)."""
