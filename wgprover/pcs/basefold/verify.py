@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...hemera import small_batch
-from ...hemera.compiled import compiled_permute
+from ...hemera.compiled import permute_fn
 from ...merkle import reference as merkle
 from ...protocol import Reject
 from ...sumcheck.reference import check_rounds, product_claim, product_final_value
@@ -33,7 +32,7 @@ def check_merkle_openings(roots: list, leaves: list, openings: list) -> None:
     ``openings[i]`` = (values (q, m), paths (q, h, 4)). All layers and queries in
     one batched sweep of permutations (docs/PROTOCOL.md H.7)."""
     opened = [merkle.Opening(root, leaf, vals, paths) for root, leaf, (vals, paths) in zip(roots, leaves, openings)]
-    for i, ok in enumerate(merkle.verify_openings(opened, permute=compiled_permute() or small_batch.permute)):
+    for i, ok in enumerate(merkle.verify_openings(opened, permute=permute_fn())):
         if not ok.all():
             raise Reject(f"query {int(np.flatnonzero(~ok)[0])}: Merkle path of layer {i} does not match the root")
 
