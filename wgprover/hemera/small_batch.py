@@ -1,7 +1,8 @@
 """The hemera permutation for the verifier's small batches (42-210 states a step).
 
-Same function as ``reference.permute_with_constants`` (docs/PROTOCOL.md H.7 says
-why the verifier permutes in ~50 batched steps); at these sizes a NumPy call
+Same function as ``reference.permute_with_constants`` (docs/PROTOCOL.md H.1;
+H.7 says why the verifier permutes in ~50 batched steps, H.9 describes this
+version); at these sizes a NumPy call
 costs about the same whatever its length, so this version counts calls:
 
 * the 16 partial rounds as one affine map. Only lane 0 is non-linear there, so
@@ -49,7 +50,7 @@ def _from_columns(c: np.ndarray) -> np.ndarray:
     """(..., 4) float columns (c0, c1 2^16, c2, c3 2^16), each below 2^57 and
     exact, -> c0 + c1 2^16 + c2 2^32 + c3 2^48 mod p, lazily reduced (< 2^64).
     With w = c2 + c3 2^16: w 2^32 = (w >> 32) 2^64 + (w << 32 mod 2^64), and
-    2^64 = 2^32 - 1 mod p (docs/PROTOCOL.md, hemera: the Goldilocks field)."""
+    2^64 = 2^32 - 1 mod p (the identities of hemera/lanes.py)."""
     u = c.astype(_U64)
     t = u[..., 0] + u[..., 1]  # < 2^58
     w = u[..., 2] + u[..., 3]
