@@ -416,6 +416,8 @@ def test_small_batch_vs_reference(rng, rc, batch):
     want = R.permute_with_constants(top % np.uint64(P), hp.round_constants())
     assert np.array_equal(small_batch.permute_lazy(top), want)
     assert np.array_equal(small_batch.permute(states.reshape(1, -1, 16))[0], got)
+    assert np.array_equal(small_batch.permute(states[1]), got[1])  # one state, shape (16,)
+    assert small_batch.permute(np.zeros((0, 16), np.uint64)).shape == (0, 16)
 
 
 def test_small_batch_partial_rounds_edges(rng):
