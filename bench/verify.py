@@ -129,7 +129,9 @@ VERIFY_PARTS = {
     "check_merkle_openings": "Merkle sweep (batched hemera)",
     "_check_folding": "folding and final polynomial",
     "permute_one": "transcript permutations (scalar)",
-    "permute_with_constants": "batched hemera permutations",
+    "permute_with_constants": "batched hemera permutations (reference)",
+    "permute_lazy": "batched hemera permutations (small_batch)",
+    "inverse_batch": "partial-round batch inversions (Python ints)",
 }
 
 

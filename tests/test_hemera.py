@@ -389,3 +389,81 @@ def test_hash_node_vs_oracle(rng, rc):
     for l_, r_, d in zip(left, right, got):
         want = o_hash_node(R.digest_to_bytes(l_), R.digest_to_bytes(r_), False, rc)
         assert R.digest_to_bytes(d) == want
+
+
+# ---------------------------------------------------------------------------
+# the verifier's small-batch permutation (hemera/small_batch.py)
+# ---------------------------------------------------------------------------
+
+def lazy_states(states: np.ndarray) -> np.ndarray:
+    """The same elements, as x + p where that fits below 2^64 (non-canonical)."""
+    return np.where(states < np.uint64(2**64 - P), states + np.uint64(P), states)
+
+
+@pytest.mark.parametrize("batch", [1, 5, 42, 130])
+def test_small_batch_vs_reference(rng, rc, batch):
+    """small_batch.permute equals the reference and the big-integer oracle on
+    random and edge states; permute_lazy takes any uint64 lanes mod p."""
+    from wgprover.hemera import small_batch
+
+    states = np.concatenate([edge_states(), gl.random(rng, (batch, 16))])
+    got = small_batch.permute(states)
+    assert np.array_equal(got, R.permute_with_constants(states, hp.round_constants()))
+    for s, g in zip(states[:6], got):
+        assert [int(v) for v in g] == o_permute([int(v) for v in s], rc)
+    assert np.array_equal(small_batch.permute_lazy(lazy_states(states)), got)
+    top = np.full((2, 16), 2**64 - 1, np.uint64)  # 2^64 - 1 = 2^32 - 2 mod p
+    want = R.permute_with_constants(top % np.uint64(P), hp.round_constants())
+    assert np.array_equal(small_batch.permute_lazy(top), want)
+    assert np.array_equal(small_batch.permute(states.reshape(1, -1, 16))[0], got)
+    assert np.array_equal(small_batch.permute(states[1]), got[1])  # one state, shape (16,)
+    assert small_batch.permute(np.zeros((0, 16), np.uint64)).shape == (0, 16)
+
+
+def test_small_batch_partial_rounds_edges(rng):
+    """States whose partial-round S-box inputs are 0 (inverted to 0) and p - 1:
+    lane 0 is set so that x_0 = s_0 + RC_PARTIAL[0] after the first half."""
+    from wgprover.hemera import small_batch
+
+    s = gl.random(rng, (6, 16))
+    # drive x_0 to 0 and p - 1: the partial rounds on their own, from the
+    # reference's round functions, against the affine map
+    c0 = int(hp.rc_partial()[0])
+    s[0, 0], s[1, 0], s[2, 0] = (P - c0) % P, (P - 1 - c0) % P, (1 - c0) % P
+    want = s.copy()
+    for r in range(hp.ROUNDS_P):
+        want = R._partial_round(want, int(hp.rc_partial()[r]))
+    want = gl.add(R.lanes.canonical(want), np.broadcast_to(hp.rc_full()[hp.ROUNDS_F_HALF], want.shape))
+    got = R.lanes.canonical(small_batch._partial_rounds(s))
+    assert np.array_equal(got, want)
+    assert np.array_equal(R.lanes.canonical(small_batch._partial_rounds(lazy_states(s))), want)
+
+
+def test_small_batch_rejects_bad_input():
+    from wgprover.hemera import small_batch
+
+    with pytest.raises(ValueError, match="non-canonical"):
+        small_batch.permute(np.full((3, 16), P, np.uint64))
+    with pytest.raises(ValueError, match="last dimension 16"):
+        small_batch.permute(np.zeros((3, 15), np.uint64))
+
+
+def test_inverse_batch(rng):
+    """scalar.inverse_batch against pow(x, p - 2, p), zeros (kept 0) and ones included."""
+    from wgprover.hemera.scalar import inverse_batch
+
+    vals = [0, 1, P - 1, 2, 0, 2**32, P - 2, 0] + [int(v) for v in gl.random(rng, 50)]
+    assert inverse_batch(vals) == [pow(v, P - 2, P) for v in vals]
+    assert inverse_batch([]) == [] and inverse_batch([0]) == [0] and inverse_batch([1]) == [1]
+
+
+def test_reduce128_carries(rng):
+    """lanes.reduce128 on products whose borrow and carry meet: any hi, lo < 2^64."""
+    from wgprover.hemera import lanes
+
+    edge = [0, 1, 2**32 - 1, 2**32, 2**32 + 1, P - 1, P, 2**63, 2**64 - 2**32, 2**64 - 2**33 + 1, 2**64 - 1]
+    pairs = [(h, l) for h in edge for l in edge]
+    hi = np.array([h for h, _ in pairs] + list(rng.integers(0, 2**64, 500, dtype=np.uint64)), np.uint64)
+    lo = np.array([l for _, l in pairs] + list(rng.integers(0, 2**64, 500, dtype=np.uint64)), np.uint64)
+    got = lanes.canonical(lanes.reduce128(hi.copy(), lo.copy()))
+    assert [int(v) for v in got] == [(int(h) * 2**64 + int(l)) % P for h, l in zip(hi, lo)]

@@ -200,3 +200,23 @@ def test_gpu_commit_lanes(rng, monkeypatch, lanes, int64):
     vals = GOLDILOCKS.base.random(rng, 64 * 16)  # 16 leaves of 64 elements: 8 blocks -> 3 dispatches
     _, levels, _, _ = _gpu_commit_and_open(ctx, GOLDILOCKS, vals, 64, 16, 2, 1, [1], lanes=lanes)
     assert np.array_equal(levels[-1][0], MR.commit(GOLDILOCKS, vals, 64, 16, 2).root)
+
+
+def test_permute_distinct_equals_permute(rng):
+    """merkle.reference.permute_distinct: duplicate rows permuted once, every row's
+    output in its place (the verifier's sweep; all-distinct and all-equal batches)."""
+    from wgprover.hemera import reference as hemera
+    from wgprover.merkle.reference import permute_distinct
+
+    base = rng.integers(0, 2**63, size=(5, 16), dtype=np.uint64)
+    rows = base[[3, 0, 3, 1, 4, 0, 2, 3]]
+    calls = []
+
+    def counting(s):
+        calls.append(s.shape[0])
+        return hemera.permute(s)
+
+    assert np.array_equal(permute_distinct(counting, rows), hemera.permute(rows)) and calls == [5]
+    assert np.array_equal(permute_distinct(counting, base), hemera.permute(base)) and calls[-1] == 5
+    same = np.repeat(base[:1], 4, axis=0)
+    assert np.array_equal(permute_distinct(counting, same), hemera.permute(same)) and calls[-1] == 1

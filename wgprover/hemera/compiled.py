@@ -6,7 +6,8 @@ time. Measured on the Merkle sweep of a 16 x 2^20 proof's shapes (3,864
 permutations, 50 steps, a loaded 2-core machine): ~1.5 s NumPy, ~55 ms here.
 This module is an accelerator only: ``reference.permute`` stays the readable
 definition, the results are identical (tests/test_verifier_fuzz.py), and
-without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the reference.
+without numba (or with WGPROVER_NUMBA=0) ``permute_fn()`` returns the NumPy
+permutation (small_batch.permute, equal to the reference).
 The per-element Goldilocks arithmetic, the numba switch and its cache are
 wgprover/field/compiled.py's.
 
@@ -365,7 +366,8 @@ def available() -> bool:
 
 
 def permute_fn() -> Callable[[np.ndarray], np.ndarray]:
-    """The fastest permutation available: compiled if possible, else reference.permute."""
-    from .reference import permute
+    """The fastest permutation available: compiled if possible, else the NumPy
+    one tuned for small batches (small_batch.permute, equal to reference.permute)."""
+    from .small_batch import permute
 
     return compiled_permute() or permute

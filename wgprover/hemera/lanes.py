@@ -50,15 +50,21 @@ def add(a: np.ndarray, b) -> np.ndarray:
 
 def reduce128(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
     """hi 2^64 + lo mod p, lazily reduced; overwrites both, returns lo.
-    With hi = a 2^32 + b: hi 2^64 = -a + b (2^32 - 1)."""
+    With hi = a 2^32 + b: hi 2^64 = -a + b (2^32 - 1). The borrow of lo - a
+    (worth -2^64 = -(2^32 - 1)) and the carry of + b (2^32 - 1) (worth +2^64)
+    are settled by one correction (carry - borrow)(2^32 - 1) mod 2^64: a lone
+    borrow leaves lo - a + 2^64 >= 2^64 - 2^32 to subtract from, a lone carry
+    leaves below 2^64 - 2^33 + 1 to add to, so neither wraps again."""
     a = hi >> S32
     hi &= M32
     hi *= EPS  # b (2^32 - 1) < 2^64
-    borrow = _eps_where(lo < a)
+    borrow = lo < a
     lo -= a
-    lo -= borrow  # lo - a + 2^64 = lo - a + (2^32 - 1) + p
     lo += hi
-    lo += _eps_where(lo < hi)
+    fix = (lo < hi).astype(np.uint64)
+    fix -= borrow
+    fix *= EPS
+    lo += fix
     return lo
 
 
@@ -108,12 +114,17 @@ def pow7(x: np.ndarray) -> np.ndarray:
 
 
 def combine(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
-    """(hi 2^32 + lo) mod p for hi, lo < 2^41, canonical; overwrites lo:
-    with hi = a 2^32 + b, hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32."""
+    """(hi 2^32 + lo) mod p for hi, lo < 2^41, canonical; overwrites both."""
+    return canonical(combine_lazy(hi, lo))
+
+
+def combine_lazy(hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    """(hi 2^32 + lo) mod p for hi, lo < 2^41, lazily reduced; overwrites both,
+    returns hi: with hi = a 2^32 + b, hi 2^32 = a 2^64 + b 2^32 = a (2^32 - 1) + b 2^32."""
     a = hi >> S32
     a *= EPS
     lo += a  # < 2^41 + 2^9 2^32
     hi <<= S32  # b 2^32
     hi += lo
     hi += _eps_where(hi < lo)  # wraps at most once
-    return canonical(hi)
+    return hi

@@ -79,23 +79,9 @@ _INT_INVERSE_MAX = 4096  # below this many lanes, one Python batch inversion bea
 
 
 def _inverse_ints(x: np.ndarray) -> np.ndarray:
-    """``inverse`` of canonical x (0 -> 0) by Montgomery's trick on Python integers:
-    prefix products, one modular inverse, then back to front
-    inv_i = pre_i * (x_i ... x_n)^-1 (a zero is skipped and stays 0)."""
-    vals, p = x.reshape(-1).tolist(), hp.P
-    pre, acc = [], 1
-    for v in vals:
-        pre.append(acc)
-        if v:
-            acc = acc * v % p
-    inv = scalar.inverse_int(acc)
-    out = [0] * len(vals)
-    for i in range(len(vals) - 1, -1, -1):
-        v = vals[i]
-        if v:
-            out[i] = inv * pre[i] % p
-            inv = inv * v % p
-    return np.array(out, dtype=_U64).reshape(x.shape)
+    """``inverse`` of canonical x (0 -> 0) by one batch inversion in Python
+    integers (scalar.inverse_batch, Montgomery's trick)."""
+    return np.array(scalar.inverse_batch(x.reshape(-1).tolist()), dtype=_U64).reshape(x.shape)
 
 
 def inverse(x: np.ndarray) -> np.ndarray:

@@ -172,6 +172,20 @@ class _Chain:
         return _root_matches(self.o.root, self.idx, self.paths.shape[1], self.state[:, :4])
 
 
+def permute_distinct(permute, states: np.ndarray) -> np.ndarray:
+    """``permute`` of states (B, 16), each distinct row permuted once: the paths
+    of a tree's queries meet towards its root (42 queries of a 2^17-leaf tree
+    share most of their top 5 levels; a 16 x 2^20 proof's sweep has 2,931
+    distinct states of 3,864), and one sort of the rows costs less than the
+    permutations it saves."""
+    rows = np.ascontiguousarray(states, dtype=np.uint64)
+    keys = rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).reshape(-1)
+    _, first, back = np.unique(keys, return_index=True, return_inverse=True)
+    if first.size == rows.shape[0]:
+        return permute(rows)
+    return permute(rows[first])[back.reshape(-1)]
+
+
 def verify_openings(openings: list[Opening], permute=hemera.permute) -> list[np.ndarray]:
     """Batched check of the leaves and paths of several trees: (count,) bools per Opening.
 
@@ -183,7 +197,7 @@ def verify_openings(openings: list[Opening], permute=hemera.permute) -> list[np.
     chains = [_Chain(o) for o in openings]
     for t in range(max((c.steps for c in chains), default=0)):
         live = [c for c in chains if t < c.steps]
-        out = permute(np.concatenate([c.step_input(t) for c in live]))
+        out = permute_distinct(permute, np.concatenate([c.step_input(t) for c in live]))
         for c, s in zip(live, np.split(out, np.cumsum([c.count for c in live])[:-1])):
             c.state = s
     return [c.accepted() for c in chains]
