@@ -29,7 +29,7 @@ DEFAULT_CASES = ("goldilocks:fibonacci:20:int64,goldilocks:fibonacci:22:int64,go
                  "goldilocks:fibonacci:22:portable,babybear:fibonacci:22:portable,goldilocks:hemera:16:int64")
 
 
-def one_case(spec: str) -> dict:
+def one_case(spec: str, pow_bits: int = 16) -> dict:
     import numpy as np
 
     from wgprover.air.examples import get_example
@@ -45,7 +45,7 @@ def one_case(spec: str) -> dict:
     ctx = _open_context(choose_adapter(), "max", path == "int64")  # a device nothing has run on
     cols, pub = ex.generate(f, n, np.random.default_rng(1))
     cols = np.asarray(cols)
-    params = BasefoldParams.for_security(100)
+    params = BasefoldParams.for_security(100, pow_bits=pow_bits)
     plan = plan_memory(f, ex.air.width, n, ex.air.degree + 1, params, air=ex.air, limits=ctx.limits,
                        timestamps=ctx.has_timestamps)
     walls, made = [], []
@@ -105,11 +105,12 @@ def refusal_times() -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cases", default=DEFAULT_CASES, help="field:air:log_rows:path, comma-separated")
+    ap.add_argument("--pow-bits", type=int, default=16, help="grinding bits (the smoke test's 1 skips lavapipe's grind)")
     ap.add_argument("--json", help="write the results here")
     args = ap.parse_args()
     rows = []
     for spec in args.cases.split(","):
-        r = subprocess.run([sys.executable, __file__, "--child", spec], capture_output=True, text=True)
+        r = subprocess.run([sys.executable, __file__, "--child", spec, str(args.pow_bits)], capture_output=True, text=True)
         rows.append(json.loads(r.stdout.strip().splitlines()[-1]) if r.returncode == 0
                     else {"case": spec, "error": (r.stderr.strip().splitlines() or ["?"])[-1]})
         print(json.dumps(rows[-1]), flush=True)
@@ -122,7 +123,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":  # one case per process: a fresh device and heap
-        print(json.dumps(one_case(sys.argv[2])))
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":  # one case per process: a fresh device and heap
+        print(json.dumps(one_case(sys.argv[2], int(sys.argv[3]))))
     else:
         main()
