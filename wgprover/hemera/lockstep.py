@@ -22,6 +22,7 @@ is a register-pressure trade-off measured on the GPU (bench/hemera.py --lanes).
 
 from __future__ import annotations
 
+import functools
 import os
 
 from wgprover.gpu.errors import InputError
@@ -99,8 +100,10 @@ def _permute_lanes(k: int) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=None)
 def source(k: int) -> str:
-    """The generated WGSL for K lanes (composed before hemera_permutation.wgsl)."""
+    """The generated WGSL for K lanes (composed before hemera_permutation.wgsl);
+    built once per K (the kernels ask for it at every dispatch: 16-31 us a build)."""
     check(k)
     head = [f"// hemera lockstep, K = {k} (wgprover/hemera/lockstep.py)",
             f"const HEMERA_K: u32 = {k}u;", "alias HemeraLanes = array<array<Gl, 16>, HEMERA_K>;",

@@ -147,21 +147,21 @@ def commit(rec, field: Field, mat_buf, rows: int, width: int, *, log_leaf_rows: 
         tree.buffer = ctx.buffer(tree.nbytes, label="merkle-tree")
     elif tree_buf.size < tree.nbytes:
         raise ValueError(f"tree buffer holds {tree_buf.size} bytes, needs {tree.nbytes}")
-    lanes_arg, lanes = lanes, hemera_gpu.lanes_or_default(lanes, ctx)
-    k = _mat_kernel(ctx, field, "merkle_leaves", mat, lanes)
+    leaf_lanes = hemera_gpu.lanes_or_default(lanes, ctx)
+    k = _mat_kernel(ctx, field, "merkle_leaves", mat, leaf_lanes)
     nblocks = max(1, -(-tree.leaf_size // 8))
     step = hemera_gpu.MAX_PERMS_PER_INVOCATION
     # very wide leaves: several dispatches, the sponge states wait in a scratch buffer
     states = ctx.placeholder("merkle-gl") if nblocks <= step else ctx.buffer(n * 128, label="merkle-leaf-states")
     for lo in range(0, nblocks, step):
         rec.dispatch(k, [*mat.bindings(), tree.buffer, ctx.placeholder("merkle-idx"), states, ctx.placeholder("merkle-fe"),
-                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], hemera_gpu.lane_groups(n, lanes))
+                         _params(tree, blk_lo=lo, blk_hi=min(nblocks, lo + step))], hemera_gpu.lane_groups(n, leaf_lanes))
     offs = tree.level_offsets
     # the levels hold n - 1 nodes in all (a leaf holds up to 32 permutations), and
     # their upper half is one permutation's latency per dispatch, which K > 1
     # lengthens (portable, K = 2: 825 us a level on the H200, docs/BENCHMARKS.md
     # "Per-kernel profile"): levels keep K = 1 unless a K is asked for
-    level_lanes = 1 if lanes_arg is None else lanes
+    level_lanes = 1 if lanes is None else leaf_lanes
     for lvl in range(tree.height):
         hemera_gpu.record_tree_level(rec, tree.buffer, offs[lvl], n >> lvl, offs[lvl + 1], root=False,
                                      lanes=level_lanes)
